@@ -1,0 +1,40 @@
+"""Who may see what: the one place that turns a user into a queryset scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from districts.models import Membership, Role
+
+if TYPE_CHECKING:
+    from indicators.models import Assignment
+
+
+def membership_of(user: Any) -> Membership | None:
+    """The user's membership, or None for anonymous users and users without one."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def sees_every_district(user: Any) -> bool:
+    """Evaluation-office staff and superusers see all districts' unpublished data."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role in (Role.EVALUATOR, Role.ADMINISTRATOR)
+
+
+def scope_assignments(user: Any, queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Restrict assignments to those the user may read."""
+    if sees_every_district(user):
+        return queryset
+    membership = membership_of(user)
+    if membership is None or membership.district_id is None:
+        return queryset.none()
+    return queryset.filter(district_id=membership.district_id)

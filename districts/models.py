@@ -1,0 +1,142 @@
+"""District offices, their divisions, and who works for which."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ZoneGroup(models.Model):
+    """กลุ่มเขต: the six groups the evaluation office compares districts within."""
+
+    code = models.SlugField(_("รหัส"), max_length=32, unique=True)
+    name_th = models.CharField(_("ชื่อภาษาไทย"), max_length=100)
+    name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("กลุ่มเขต")
+        verbose_name_plural = _("กลุ่มเขต")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class District(models.Model):
+    """One of Bangkok's 50 district offices (สำนักงานเขต)."""
+
+    code = models.CharField(
+        _("รหัสเขต"), max_length=4, unique=True, help_text=_("รหัสเขตตามทะเบียนราษฎร์ เช่น 1001")
+    )
+    # Thai dictionary order (leading vowels ignored) via an ICU collation.
+    name_th = models.CharField(_("ชื่อเขต"), max_length=100, unique=True, db_collation="thai")
+    name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=100, unique=True)
+    zone_group = models.ForeignKey(
+        ZoneGroup, on_delete=models.PROTECT, related_name="districts", verbose_name=_("กลุ่มเขต")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("สำนักงานเขต")
+        verbose_name_plural = _("สำนักงานเขต")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+    @property
+    def office_name(self) -> str:
+        return f"สำนักงานเขต{self.name_th}"
+
+
+class Division(models.Model):
+    """ฝ่าย: a division inside one district office (ฝ่ายปกครอง, ฝ่ายการคลัง …)."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="divisions", verbose_name=_("สำนักงานเขต")
+    )
+    name = models.CharField(_("ชื่อฝ่าย"), max_length=200)
+
+    class Meta:
+        ordering = ["district", "name"]
+        verbose_name = _("ฝ่าย")
+        verbose_name_plural = _("ฝ่าย")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="division_unique_per_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.district.name_th})"
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("เจ้าหน้าที่เขต")
+    HEAD = "head", _("ผู้อำนวยการเขต / ผู้ช่วย")
+    EVALUATOR = "evaluator", _("เจ้าหน้าที่ สยป.")
+    ADMINISTRATOR = "administrator", _("ผู้ดูแลระบบ สยป.")
+    READER = "reader", _("ผู้อ่าน")
+
+
+DISTRICT_ROLES = (Role.OFFICER, Role.HEAD)
+OFFICE_ROLES = (Role.EVALUATOR, Role.ADMINISTRATOR)
+
+
+class Membership(models.Model):
+    """What a user is in the portal: their role and, for district staff, their district."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("ผู้ใช้"),
+    )
+    role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("สำนักงานเขต"),
+    )
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("ฝ่าย"),
+    )
+    position_title = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("สิทธิ์ผู้ใช้")
+        verbose_name_plural = _("สิทธิ์ผู้ใช้")
+        constraints = [
+            # District staff belong to exactly one district; evaluation-office
+            # staff and readers belong to none, so scoping can never leak.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=DISTRICT_ROLES, district__isnull=False)
+                    | (~Q(role__in=DISTRICT_ROLES) & Q(district__isnull=True))
+                ),
+                name="membership_district_matches_role",
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        where = f" · {self.district.name_th}" if self.district_id else ""
+        return f"{self.user} · {self.get_role_display()}{where}"
+
+    @property
+    def is_district_staff(self) -> bool:
+        return self.role in DISTRICT_ROLES
+
+    @property
+    def is_evaluation_office(self) -> bool:
+        return self.role in OFFICE_ROLES

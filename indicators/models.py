@@ -1,0 +1,346 @@
+"""Fiscal years, the strategy tree, indicator definitions and their assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from indicators.fiscal import fiscal_year_bounds, quarter_bounds
+
+QUARTERS = (1, 2, 3, 4)
+QUARTER_CHOICES = [(q, _("ไตรมาสที่ %(q)s") % {"q": q}) for q in QUARTERS]
+
+
+def quarter_check(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 4}), name=name
+    )
+
+
+class FiscalYear(models.Model):
+    """A Buddhist Era fiscal year: 1 October of the previous CE year to 30 September."""
+
+    year = models.PositiveSmallIntegerField(
+        _("ปีงบประมาณ (พ.ศ.)"), unique=True, validators=[MinValueValidator(2500)]
+    )
+    is_open = models.BooleanField(
+        _("เปิดให้รายงาน"), default=True, help_text=_("ปิดเมื่อสิ้นสุดการประเมินประจำปีแล้ว")
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("ปีงบประมาณ")
+        verbose_name_plural = _("ปีงบประมาณ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2500, year__lte=2700), name="fiscal_year_is_buddhist_era"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ปีงบประมาณ {self.year}"
+
+    @property
+    def starts_on(self) -> dt.date:
+        return fiscal_year_bounds(self.year)[0]
+
+    @property
+    def ends_on(self) -> dt.date:
+        return fiscal_year_bounds(self.year)[1]
+
+
+class ReportingPeriod(models.Model):
+    """One quarter of a fiscal year, with its reporting deadline."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="periods", verbose_name=_("ปีงบประมาณ")
+    )
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาส"), choices=QUARTER_CHOICES)
+    deadline = models.DateField(
+        _("กำหนดส่งรายงาน"), help_text=_("รายงานแก้ไขได้ถึงสิ้นวันนี้ (เวลากรุงเทพฯ)")
+    )
+    assessment_published_on = models.DateField(
+        _("วันที่ สยป. ประกาศผลการตรวจประเมิน"),
+        null=True,
+        blank=True,
+        help_text=_("เว้นว่างไว้จนกว่าจะประกาศผลการตรวจประเมินของไตรมาสนี้"),
+    )
+
+    class Meta:
+        ordering = ["fiscal_year", "quarter"]
+        verbose_name = _("ไตรมาสและกำหนดส่ง")
+        verbose_name_plural = _("ไตรมาสและกำหนดส่ง")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "quarter"], name="period_unique_quarter"
+            ),
+            quarter_check("quarter", "period_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} ไตรมาสที่ {self.quarter}"
+
+    @property
+    def starts_on(self) -> dt.date:
+        return quarter_bounds(self.fiscal_year.year, self.quarter)[0]
+
+    @property
+    def ends_on(self) -> dt.date:
+        return quarter_bounds(self.fiscal_year.year, self.quarter)[1]
+
+
+class StrategyNode(models.Model):
+    """A node of the development plan's hierarchy: ด้านที่ ๗ → ๗.๕ → ๗.๕.๑ → ๗.๕.๑.๓."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("อยู่ภายใต้"),
+    )
+    code = models.CharField(
+        _("รหัส"), max_length=20, unique=True, help_text=_("ใช้เลขอารบิก เช่น 7.5.1.3")
+    )
+    title = models.TextField(_("ชื่อ"))
+    title_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ยุทธศาสตร์")
+        verbose_name_plural = _("แผนยุทธศาสตร์")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".") + 1
+
+
+class MeasurementKind(models.TextChoices):
+    VALUE = "value", _("กรอกผลงาน")
+    RATIO = "ratio", _("สัดส่วน (ตัวตั้ง/ตัวหาร)")
+    MILESTONES = "milestones", _("ขั้นตอนความสำเร็จ")
+
+
+class MilestoneBasis(models.TextChoices):
+    # The replaced system reported a five-step indicator as 100.00 in every
+    # quarter in which all steps due so far were done; some indicators are
+    # judged that way, others by plain cumulative progress.
+    CUMULATIVE = "cumulative", _("ผลรวมน้ำหนักขั้นตอนที่ทำแล้ว")
+    TO_DATE = "to_date", _("เทียบกับขั้นตอนที่ถึงกำหนดภายในไตรมาส")
+
+
+class IndicatorType(models.TextChoices):
+    STRATEGIC = "strategic", _("ตัวชี้วัดเชิงยุทธศาสตร์")
+    MISSION = "mission", _("ตัวชี้วัดตามภารกิจ")
+    POLICY = "policy", _("ตัวชี้วัดตามนโยบาย")
+    SHARED = "shared", _("ตัวชี้วัดร่วม")
+
+
+class IndicatorLevel(models.TextChoices):
+    OUTCOME = "outcome", _("ตัวชี้วัดระดับผลลัพธ์ (outcome)")
+    OUTPUT = "output", _("ตัวชี้วัดระดับผลผลิต (output)")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("ยิ่งมากยิ่งดี")
+    LOWER = "lower", _("ยิ่งน้อยยิ่งดี")
+
+
+class Indicator(models.Model):
+    """An indicator defined once per fiscal year and shared by the districts assigned it."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("ปีงบประมาณ")
+    )
+    code = models.CharField(_("รหัสตัวชี้วัด"), max_length=20, help_text=_("เช่น 5.2 หรือ 7.4.1"))
+    component = models.PositiveSmallIntegerField(
+        _("องค์ประกอบที่"), null=True, blank=True, help_text=_("เช่น 5 สำหรับองค์ประกอบที่ 5")
+    )
+    name = models.TextField(_("ชื่อตัวชี้วัด"))
+    unit = models.CharField(_("หน่วยนับ"), max_length=50, help_text=_("เช่น ร้อยละ บาท ครั้ง"))
+    indicator_type = models.CharField(
+        _("ประเภทตัวชี้วัด"), max_length=20, choices=IndicatorType.choices
+    )
+    level = models.CharField(_("ระดับตัวชี้วัด"), max_length=10, choices=IndicatorLevel.choices)
+    direction = models.CharField(
+        _("ทิศทาง"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    kind = models.CharField(_("วิธีวัดผล"), max_length=20, choices=MeasurementKind.choices)
+    milestone_basis = models.CharField(
+        _("วิธีคิดผลงานแบบขั้นตอน"),
+        max_length=20,
+        choices=MilestoneBasis.choices,
+        default=MilestoneBasis.CUMULATIVE,
+    )
+    numerator_label = models.CharField(
+        _("ชื่อตัวตั้ง"), max_length=200, blank=True, help_text=_("เช่น ผลการเบิกจ่ายงบประมาณ (บาท)")
+    )
+    denominator_label = models.CharField(
+        _("ชื่อตัวหาร"), max_length=200, blank=True, help_text=_("เช่น งบประมาณที่ได้รับ (บาท)")
+    )
+    full_score = models.DecimalField(
+        _("คะแนนเต็ม"), max_digits=6, decimal_places=2, default=Decimal("100")
+    )
+    definition = models.TextField(_("นิยาม หรือความหมายของตัวชี้วัด"), blank=True)
+    calculation_method = models.TextField(_("วิธีการคำนวณ หรือ เกณฑ์การประเมิน"), blank=True)
+    data_collection = models.TextField(_("วิธีการเก็บข้อมูล/แหล่งข้อมูล"), blank=True)
+    supporting_projects = models.TextField(_("โครงการ/กิจกรรมที่สนับสนุนตัวชี้วัด"), blank=True)
+    strategy_nodes = models.ManyToManyField(
+        StrategyNode, blank=True, related_name="indicators", verbose_name=_("สนับสนุนยุทธศาสตร์")
+    )
+
+    class Meta:
+        ordering = ["fiscal_year", "code"]
+        verbose_name = _("ตัวชี้วัด")
+        verbose_name_plural = _("ตัวชี้วัด")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "code"], name="indicator_code_per_year"),
+            models.CheckConstraint(
+                condition=Q(full_score__gt=0), name="indicator_full_score_positive"
+            ),
+        ]
+        indexes = [
+            # Serves the admin's and the evaluator's name search (ILIKE '%…%' on Thai text).
+            GinIndex(name="indicator_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class MilestoneStep(models.Model):
+    """ขั้นตอนที่ N of a milestone indicator, with its weight and due date."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="steps", verbose_name=_("ตัวชี้วัด")
+    )
+    number = models.PositiveSmallIntegerField(_("ขั้นตอนที่"))
+    title = models.TextField(_("รายละเอียดขั้นตอน"))
+    weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=5, decimal_places=2)
+    due_date = models.DateField(_("กำหนดแล้วเสร็จ"), null=True, blank=True)
+    due_note = models.CharField(
+        _("หมายเหตุกำหนดเวลา"), max_length=200, blank=True, help_text=_("เช่น อย่างน้อยเดือนละ 1 ครั้ง")
+    )
+
+    class Meta:
+        ordering = ["indicator", "number"]
+        verbose_name = _("ขั้นตอน")
+        verbose_name_plural = _("ขั้นตอน")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "number"], name="step_number_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="step_weight_0_to_100"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="step_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ขั้นตอนที่ {self.number}"
+
+
+class MilestoneSubItem(models.Model):
+    """A numbered item inside a step (ขั้นตอนที่ 1 → 1. แต่งตั้งคณะทำงาน …)."""
+
+    step = models.ForeignKey(
+        MilestoneStep, on_delete=models.CASCADE, related_name="sub_items", verbose_name=_("ขั้นตอน")
+    )
+    number = models.PositiveSmallIntegerField(_("ข้อที่"))
+    text = models.TextField(_("รายละเอียด"))
+
+    class Meta:
+        ordering = ["step", "number"]
+        verbose_name = _("ข้อย่อยของขั้นตอน")
+        verbose_name_plural = _("ข้อย่อยของขั้นตอน")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "number"], name="subitem_number_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"
+
+
+class Assignment(models.Model):
+    """One indicator for one district in its fiscal year, with its own code and targets."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("ตัวชี้วัด")
+    )
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("สำนักงานเขต"),
+    )
+    division = models.ForeignKey(
+        "districts.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("ฝ่ายที่รับผิดชอบ"),
+    )
+    code = models.CharField(
+        _("รหัสตัวชี้วัดของหน่วยงาน"), max_length=20, blank=True, help_text=_("เช่น 5009-0963")
+    )
+    annual_target = models.DecimalField(
+        _("ค่าเป้าหมาย"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["district", "indicator__code"]
+        verbose_name = _("การมอบหมายตัวชี้วัด")
+        verbose_name_plural = _("การมอบหมายตัวชี้วัด")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "district"], name="assignment_once_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "code"],
+                condition=~Q(code=""),
+                name="assignment_code_per_district",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_target__gte=0), name="assignment_target_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.district.name_th} ({self.code})"
+
+
+class QuarterTarget(models.Model):
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="quarter_targets",
+        verbose_name=_("การมอบหมาย"),
+    )
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาส"), choices=QUARTER_CHOICES)
+    target = models.DecimalField(
+        _("ค่าเป้าหมาย"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["assignment", "quarter"]
+        verbose_name = _("เป้าหมายรายไตรมาส")
+        verbose_name_plural = _("เป้าหมายรายไตรมาส")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "quarter"], name="quarter_target_unique"),
+            quarter_check("quarter", "quarter_target_quarter_1_to_4"),
+            models.CheckConstraint(condition=Q(target__gte=0), name="quarter_target_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ไตรมาสที่ {self.quarter}: {self.target}"

@@ -1,0 +1,158 @@
+"""Thai-style dates: Buddhist Era years and Thai month names, shown and typed.
+
+Officers read and write dates the way official letters do ("25 มิถุนายน 2564",
+"25/06/2564"), so everything here speaks BE years while Python's ``date`` stays CE.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import MAXYEAR, MINYEAR, date, datetime
+
+from django.utils import timezone
+
+from kpi_portal.thaidigits import to_arabic_digits
+
+BE_OFFSET = 543
+
+THAI_MONTHS = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+THAI_MONTHS_ABBR = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+
+DATE_FORMAT_HINT = "กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2564"
+MSG_INVALID_DATE = f"วันที่ไม่ถูกต้อง {DATE_FORMAT_HINT}"
+
+
+def _month_key(name: str) -> str:
+    # People drop or space out the dots of abbreviations ("มิย", "มิ. ย."), so
+    # names are compared without them.
+    return re.sub(r"[.\s]", "", name)
+
+
+_MONTH_BY_NAME = {
+    _month_key(name): number
+    for names in (THAI_MONTHS, THAI_MONTHS_ABBR)
+    for number, name in enumerate(names, start=1)
+}
+
+# Text copied from web pages and Word carries invisible word-break characters.
+_INVISIBLES = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\ufeff", ""))
+
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+_DAY_MONTH_YEAR = re.compile(rf"(?P<day>\d{{1,2}})\s*([/.-])\s*(?P<month>\d{{1,2}})\s*\2\s*{_YEAR}")
+_YEAR_MONTH_DAY = re.compile(
+    r"(?P<year>\d{4})\s*([/-])\s*(?P<month>\d{1,2})\s*\2\s*(?P<day>\d{1,2})"
+)
+_DAY_MONTHNAME_YEAR = re.compile(
+    r"(?P<day>\d{1,2})\s*(?P<monthname>[\u0e00-\u0e7f.][\u0e00-\u0e7f.\s]*?)\s*"
+    rf"(?:พ\.?\s*ศ\.?\s*)?{_YEAR}"
+)
+
+# A four-digit year above this is taken as BE: CE years that large are centuries
+# away, BE years this small are more than a century and a half ago.
+_LATEST_CE_YEAR_TYPED = 2400
+
+
+def _local_date(d: date) -> date:
+    # An aware datetime is a moment, not a day: which day it is depends on the
+    # zone, and officers mean Bangkok.
+    if isinstance(d, datetime):
+        return timezone.localtime(d).date() if timezone.is_aware(d) else d.date()
+    return d
+
+
+def thai_date(d: date) -> str:
+    """Full Thai date with BE year: "25 มิถุนายน 2564"."""
+    d = _local_date(d)
+    return f"{d.day} {THAI_MONTHS[d.month - 1]} {d.year + BE_OFFSET}"
+
+
+def thai_date_short(d: date) -> str:
+    """Abbreviated Thai date with two-digit BE year, as in tables: "30 ธ.ค. 63"."""
+    d = _local_date(d)
+    return f"{d.day} {THAI_MONTHS_ABBR[d.month - 1]} {(d.year + BE_OFFSET) % 100:02d}"
+
+
+def thai_datetime(dt: datetime) -> str:
+    """Thai date and time in the current time zone: "25 มิถุนายน 2564 เวลา 14:05 น."
+
+    Naive datetimes are taken to be local already.
+    """
+    if timezone.is_aware(dt):
+        dt = timezone.localtime(dt)
+    return f"{thai_date(dt.date())} เวลา {dt:%H:%M} น."
+
+
+def _ce_year(token: str) -> int:
+    # Officers write BE years; two digits always mean BE ("64" is 2564), four
+    # digits may be a CE year pasted from a system that uses them.
+    year = int(token)
+    if len(token) == 2:
+        return 2500 + year - BE_OFFSET
+    return year - BE_OFFSET if year > _LATEST_CE_YEAR_TYPED else year
+
+
+def _build_date(year_ce: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"วันที่ไม่ถูกต้อง ไม่มีเดือนที่ {month} {DATE_FORMAT_HINT}")
+    if not MINYEAR <= year_ce <= MAXYEAR:
+        raise ValueError(MSG_INVALID_DATE)
+    days_in_month = calendar.monthrange(year_ce, month)[1]
+    if not 1 <= day <= days_in_month:
+        raise ValueError(
+            f"วันที่ไม่ถูกต้อง เดือน{THAI_MONTHS[month - 1]} {year_ce + BE_OFFSET} "
+            f"มี {days_in_month} วัน {DATE_FORMAT_HINT}"
+        )
+    return date(year_ce, month, day)
+
+
+def parse_thai_date(text: str) -> date:
+    """Date typed by an officer, in any of the forms seen on Thai paperwork.
+
+    Accepts "25/06/2564", "25/6/64", "2564-06-25", "2021-06-25", "25 มิถุนายน 2564",
+    "25 มิ.ย. 64" (optionally with "พ.ศ." before the year) in Thai or Arabic digits.
+    Two-digit years are BE; a four-digit year above 2400 is BE, otherwise CE.
+    Raises ValueError with a Thai message that tells the user the expected format,
+    also for dates that do not exist such as 31/02/2564.
+    """
+    cleaned = to_arabic_digits(text).translate(_INVISIBLES).strip()
+
+    match = _DAY_MONTH_YEAR.fullmatch(cleaned) or _YEAR_MONTH_DAY.fullmatch(cleaned)
+    if match is not None:
+        month = int(match["month"])
+    else:
+        match = _DAY_MONTHNAME_YEAR.fullmatch(cleaned)
+        if match is None:
+            raise ValueError(MSG_INVALID_DATE)
+        found = _MONTH_BY_NAME.get(_month_key(match["monthname"]))
+        if found is None:
+            raise ValueError(MSG_INVALID_DATE)
+        month = found
+
+    return _build_date(_ce_year(match["year"]), month, int(match["day"]))
