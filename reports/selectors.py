@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from districts.access import scope_assignments
 from indicators.models import (
@@ -18,7 +19,7 @@ from indicators.models import (
     ReportingPeriod,
     StrategyNode,
 )
-from reports.models import DeadlineExtension, Report, ReportTransition, Status
+from reports.models import DeadlineExtension, Report, ReportTransition, Status, StepProgress
 
 
 def effective_deadline(assignment: Assignment, quarter: int) -> dt.date | None:
@@ -55,7 +56,7 @@ class QuarterRow:
 
     @property
     def status_label(self) -> str:
-        return self.report.get_status_display() if self.report else "ยังไม่เริ่ม"
+        return self.report.get_status_display() if self.report else _("ยังไม่เริ่ม")
 
     @property
     def last_transition(self) -> ReportTransition | None:
@@ -95,7 +96,7 @@ def _report_prefetches() -> list[Prefetch[Any]]:
             "reports",
             queryset=Report.objects.order_by("quarter").prefetch_related(
                 "ratio_updates",
-                "step_progress",
+                Prefetch("step_progress", queryset=StepProgress.objects.select_related("step")),
                 "letters",
                 "evidence_files",
                 Prefetch("transitions", queryset=ReportTransition.objects.order_by("at", "id")),

@@ -79,3 +79,14 @@ def amount(value: object, places: int | str = 2) -> str:
     if number is None:
         return ""
     return format_amount(number, int(places))
+
+
+@register.filter
+def score(value: object) -> str:
+    """A score or target as the seed prints it: 95, 100, 97.5 — no needless decimals."""
+    number = _as_decimal(value)
+    if number is None:
+        return "–" if value is None or value == "" else ""
+    if number == number.to_integral_value():
+        return format_amount(number, 0)
+    return format_amount(number, 2).rstrip("0")

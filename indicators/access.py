@@ -1,0 +1,30 @@
+"""Object access for pages: a user with no relation to the object gets 404."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from districts.access import membership_of, scope_assignments, sees_every_district
+from districts.models import District
+from indicators.models import Assignment
+
+
+def get_district_for_user(request: HttpRequest, code: str) -> District:
+    """The district whose pages the user asked for, if they may see it."""
+    district = get_object_or_404(District.objects.select_related("zone_group"), code=code)
+    if sees_every_district(request.user):
+        return district
+    membership = membership_of(request.user)
+    if membership is None or membership.district_id != district.pk:
+        raise Http404
+    return district
+
+
+def get_assignment_for_user(request: HttpRequest, pk: int) -> tuple[Assignment, bool]:
+    """The assignment and whether the user may edit its reports (district staff only)."""
+    queryset = scope_assignments(request.user, Assignment.objects.all())
+    assignment = get_object_or_404(queryset, pk=pk)
+    membership = membership_of(request.user)
+    can_edit = membership is not None and membership.district_id == assignment.district_id
+    return assignment, can_edit

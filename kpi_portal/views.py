@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from districts.access import membership_of, sees_every_district
+from districts.models import District
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where their work is."""
+    membership = membership_of(request.user)
+    if membership is not None and membership.district_id is not None:
+        return redirect("district_home", code=membership.district.code)
+    if sees_every_district(request.user):
+        districts = District.objects.select_related("zone_group").order_by("name_th")
+        return render(request, "office_home.html", {"districts": districts})
+    return render(request, "no_access.html", status=403)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and docker-compose: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

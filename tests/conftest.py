@@ -1,0 +1,71 @@
+"""Shared personas and data for the whole suite.
+
+Personas follow STYLE.md: the officer of Huai Khwang (the seed-001 district),
+the officer of Phra Nakhon (seed 000), Huai Khwang's district head, an
+evaluator, an administrator, and anonymous visitors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from indicators.models import Assignment
+from reports.demo.loader import load_demo
+
+
+@dataclass
+class Personas:
+    officer_hk: object
+    officer_pn: object
+    head_hk: object
+    evaluator: object
+    admin: object
+
+    def client(self, user: object | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    load_demo()
+
+
+@pytest.fixture
+def personas(demo: None) -> Personas:
+    users = {u.username: u for u in get_user_model().objects.all()}
+    return Personas(
+        officer_hk=users["huaikhwang"],
+        officer_pn=users["phranakhon"],
+        head_hk=users["huaikhwang_head"],
+        evaluator=users["evaluator"],
+        admin=users["admin"],
+    )
+
+
+@pytest.fixture
+def hk_sheet(demo: None) -> Assignment:
+    """Huai Khwang's indicator 5.2 in FY2564: the assignment of seed 001."""
+    return Assignment.objects.get(code="5009-0963")
+
+
+@pytest.fixture
+def pn_budget(demo: None) -> Assignment:
+    """Phra Nakhon's budget-disbursement indicator in FY2564 (seed 000)."""
+    return Assignment.objects.get(
+        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Real hashing costs ~1 s per demo user on these machines; tests check who
+    # may do what, not the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from districts.models import District
+from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
+from reports.models import Report, ReportTransition, Status
+from tests.conftest import Personas
+from tests.helpers import visible_text
+
+
+def home_url(code: str, **params: object) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("district_home", args=[code]) + (f"?{query}" if query else "")
+
+
+@pytest.mark.django_db
+class TestHomeRouting:
+    def test_anonymous_visitor_is_sent_to_login(self, personas: Personas) -> None:
+        response = personas.client(None).get(reverse("home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_officer_lands_on_own_district(self, personas: Personas) -> None:
+        response = personas.client(personas.officer_hk).get(reverse("home"))
+        assert response["Location"] == home_url("1017")
+
+    def test_evaluator_sees_all_fifty_districts(self, personas: Personas) -> None:
+        response = personas.client(personas.evaluator).get(reverse("home"))
+        text = visible_text(response)
+        assert response.status_code == 200
+        assert "50 เขต" in text
+        assert text.index("คลองเตย") < text.index("ห้วยขวาง")
+
+    def test_login_with_wrong_password_says_so_in_thai(self, personas: Personas) -> None:
+        response = personas.client(None).post(
+            reverse("login"), {"username": "huaikhwang", "password": "wrong"}
+        )
+        assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in visible_text(response)
+        assert 'value="huaikhwang"' in response.content.decode()
+
+    def test_login_with_demo_password_reaches_district_home(self, personas: Personas) -> None:
+        personas.officer_hk.set_password("kpi-demo-2564")
+        personas.officer_hk.save()
+        client = personas.client(None)
+        response = client.post(
+            reverse("login"),
+            {"username": "huaikhwang", "password": "kpi-demo-2564"},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == home_url("1017")
+        assert "สำนักงานเขตห้วยขวาง" in visible_text(response)
+
+
+@pytest.mark.django_db
+class TestDistrictHome:
+    def test_officer_of_another_district_gets_404(self, personas: Personas) -> None:
+        assert personas.client(personas.officer_pn).get(home_url("1017")).status_code == 404
+
+    def test_lists_fy2564_with_results_and_scores(self, personas: Personas) -> None:
+        response = personas.client(personas.officer_hk).get(home_url("1017", year=2564))
+        text = visible_text(response)
+        assert "5.2 ร้อยละความสำเร็จในการพัฒนาและจัดเก็บฐานข้อมูลหรือการให้บริการ" in text
+        assert "ฝ่ายปกครอง · 5009-0963" in text
+        assert "100 / 100 95 / 100 100 / 100 100 / 100" in text
+
+    def test_phra_nakhon_budget_shows_latest_result(self, personas: Personas) -> None:
+        text = visible_text(personas.client(personas.officer_pn).get(home_url("1001", year=2564)))
+        assert "7.4.1" in text and "76.17" in text
+        assert "ส่งแล้ว" in text
+
+    def test_returned_report_shows_reason(self, personas: Personas) -> None:
+        assignment = Assignment.objects.get(
+            district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+        )
+        report = Report.objects.get(assignment=assignment, quarter=2)
+        Report.objects.filter(pk=report.pk).update(status=Status.RETURNED)
+        ReportTransition.objects.create(
+            report=report,
+            from_status=Status.SUBMITTED,
+            to_status=Status.RETURNED,
+            actor=personas.evaluator,
+            at=dt.datetime(2021, 4, 20, tzinfo=dt.UTC),
+            reason="กรุณาแนบหนังสือยืนยันยอดเบิกจ่าย",
+        )
+        text = visible_text(personas.client(personas.officer_pn).get(home_url("1001", year=2564)))
+        assert "ส่งกลับให้แก้ไข กรุณาแนบหนังสือยืนยันยอดเบิกจ่าย" in text
+
+    def test_filter_by_division(self, personas: Personas) -> None:
+        client = personas.client(personas.officer_pn)
+        division = District.objects.get(code="1001").divisions.get(name="ฝ่ายการคลัง")
+        text = visible_text(client.get(home_url("1001", year=2564, division=division.pk)))
+        assert "7.4.1" in text
+        assert "5.2 ร้อยละความสำเร็จ" not in text
+
+    def test_htmx_request_gets_only_the_table(self, personas: Personas) -> None:
+        response = personas.client(personas.officer_hk).get(
+            home_url("1017", year=2564), headers={"HX-Request": "true"}
+        )
+        html = response.content.decode()
+        assert html.lstrip().startswith('<section id="assignments"')
+        assert "<html" not in html
+
+    def test_overdue_assignment_comes_first(self, personas: Personas) -> None:
+        year = FiscalYear.objects.get(year=2564)
+        ReportingPeriod.objects.filter(fiscal_year=year, quarter=4).update(
+            deadline=dt.date(2099, 1, 1)
+        )
+        # Withdraw Phra Nakhon's Q1 budget report: its deadline (15 Jan 2564) is long past.
+        Report.objects.filter(
+            assignment__district__code="1001",
+            assignment__indicator__code="7.4.1",
+            assignment__indicator__fiscal_year=year,
+            quarter=1,
+        ).update(status=Status.DRAFT)
+        text = visible_text(personas.client(personas.officer_pn).get(home_url("1001", year=2564)))
+        assert text.index("7.4.1") < text.index("5.2 ร้อยละ")
+        assert "เลยกำหนด" in text
+
+    def test_query_count_does_not_grow_with_assignments(self, personas: Personas) -> None:
+        client = personas.client(personas.officer_hk)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(home_url("1017", year=2564)).status_code == 200
+            return len(queries)
+
+        before = count()
+        year = FiscalYear.objects.get(year=2564)
+        district = District.objects.get(code="1017")
+        for n in range(1, 11):
+            indicator = Indicator.objects.create(
+                fiscal_year=year,
+                code=f"9.{n}",
+                name=f"ตัวชี้วัดเพิ่ม {n}",
+                unit="ครั้ง",
+                indicator_type="mission",
+                level="output",
+                kind="value",
+            )
+            assignment = Assignment.objects.create(
+                indicator=indicator, district=district, annual_target=Decimal(4)
+            )
+            Report.objects.create(assignment=assignment, quarter=1, result=Decimal(1))
+        assert count() == before

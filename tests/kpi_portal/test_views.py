@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import Personas
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok(client: object) -> None:
+    response = client.get(reverse("healthz"))  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+class TestLanguage:
+    def test_thai_by_default_even_for_an_english_browser(self, personas: Personas) -> None:
+        client = personas.client(personas.officer_hk)
+        response = client.get(
+            reverse("district_home", args=["1017"]), headers={"Accept-Language": "en-US,en;q=0.9"}
+        )
+        assert response["Content-Language"] == "th"
+        assert '<html lang="th">' in response.content.decode()
+
+    def test_switch_to_english_is_remembered(self, personas: Personas) -> None:
+        client = personas.client(personas.officer_hk)
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = client.get(reverse("district_home", args=["1017"]))
+        assert response["Content-Language"] == "en"
