@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from districts.models import District, Division, Membership, Role
+from districts.models import District, Division, Membership, Role, ZoneGroup
+from districts.reference import load_districts
 from indicators.fiscal import current_fiscal_year
 from indicators.models import (
     Assignment,
@@ -284,6 +285,7 @@ def _divisions(district: District) -> None:
 @transaction.atomic
 def load_demo() -> list[DemoUser]:
     """Load FY2564 from the seeds and the current fiscal year with nothing reported yet."""
+    load_districts(ZoneGroup, District)
     phra_nakhon = District.objects.get(code=PHRA_NAKHON)
     huai_khwang = District.objects.get(code=HUAI_KHWANG)
     for district in (phra_nakhon, huai_khwang):
