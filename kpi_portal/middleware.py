@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
 
 
@@ -26,4 +27,28 @@ class ThaiFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class HtmxLoginRequiredMiddleware:
+    """Answer 401 instead of redirecting an htmx request to the login page.
+
+    htmx would follow the redirect and swap the login form into the middle of
+    the report, replacing what the officer typed; a 401 leaves the page as it
+    is and lets portal.js tell them to sign in again in another tab.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            return HttpResponse(
+                "เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง", status=401, content_type="text/plain"
+            )
         return response

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kpi_portal.middleware.HtmxLoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "kpi_portal.urls"

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from districts import views as district_views
 from kpi_portal import views
+from reports import urls as report_urls
 from reports import views as report_views
 
 urlpatterns = [
@@ -20,5 +21,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("districts/<str:code>/", district_views.home, name="district_home"),
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
+    path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.access import scope_assignments
@@ -19,6 +20,7 @@ from indicators.models import (
     ReportingPeriod,
     StrategyNode,
 )
+from kpi_portal.thaidate import thai_date
 from reports.models import DeadlineExtension, Report, ReportTransition, Status, StepProgress
 
 
@@ -175,3 +177,126 @@ def assignment_sheet(assignment: Assignment) -> AssignmentSheet:
 
 def fiscal_years() -> QuerySet[FiscalYear]:
     return FiscalYear.objects.order_by("-year")
+
+
+@dataclass
+class StepRow:
+    step: MilestoneStep
+    progress: StepProgress | None
+    overdue: bool
+
+
+@dataclass
+class ReportPage:
+    """Everything the quarterly report page shows."""
+
+    assignment: Assignment
+    quarter: int
+    report: Report | None
+    deadline: dt.date | None
+    extended: bool
+    can_edit: bool
+    closed_reason: str
+    steps: list[StepRow]
+    returned_comment: ReportTransition | None
+    target: Decimal | None
+
+    @property
+    def indicator(self):  # type: ignore[no-untyped-def]
+        return self.assignment.indicator
+
+    @property
+    def version(self) -> int:
+        return self.report.version if self.report else 0
+
+    @property
+    def days_left(self) -> int | None:
+        if self.deadline is None:
+            return None
+        return (self.deadline - timezone.localdate()).days
+
+
+def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) -> ReportPage:
+    """Load one quarter's report with its updates, steps and evidence."""
+    assignment = (
+        Assignment.objects.select_related("indicator__fiscal_year", "district", "division")
+        .prefetch_related("quarter_targets")
+        .get(pk=assignment.pk)
+    )
+    report = (
+        Report.objects.filter(assignment=assignment, quarter=quarter)
+        .select_related("submitted_by", "updated_by", "evaluated_by")
+        .prefetch_related(
+            "ratio_updates",
+            Prefetch("step_progress", queryset=StepProgress.objects.select_related("step")),
+            "letters",
+            "evidence_files",
+            Prefetch("transitions", queryset=ReportTransition.objects.order_by("at", "id")),
+        )
+        .first()
+    )
+    period = ReportingPeriod.objects.filter(
+        fiscal_year_id=assignment.indicator.fiscal_year_id, quarter=quarter
+    ).first()
+    extension = (
+        DeadlineExtension.objects.filter(period=period, district_id=assignment.district_id).first()
+        if period
+        else None
+    )
+    deadline = None
+    if period is not None:
+        deadline = max(period.deadline, extension.deadline) if extension else period.deadline
+    today = timezone.localdate()
+
+    closed_reason = ""
+    if report is not None and report.status not in (Status.DRAFT, Status.RETURNED, Status.REOPENED):
+        closed_reason = _("รายงานอยู่ในสถานะ “%(status)s” สำนักงานเขตจึงแก้ไขไม่ได้") % {
+            "status": report.get_status_display()
+        }
+    elif deadline is not None and today > deadline:
+        closed_reason = _(
+            "เลยกำหนดส่งรายงานไตรมาสนี้แล้ว (%(date)s) หากจำเป็นต้องแก้ไข "
+            "กรุณาติดต่อสำนักยุทธศาสตร์และประเมินผล (สยป.) เพื่อขอขยายกำหนดส่ง"
+        ) % {"date": thai_date(deadline)}
+    elif not assignment.indicator.fiscal_year.is_open:
+        closed_reason = _("ปีงบประมาณนี้ปิดแล้ว")
+
+    progress = {p.step_id: p for p in report.step_progress.all()} if report else {}
+    if report is None:
+        # Show what the next save will carry forward from the latest earlier quarter.
+        earlier = (
+            Report.objects.filter(assignment=assignment, quarter__lt=quarter)
+            .order_by("-quarter")
+            .prefetch_related("step_progress")
+            .first()
+        )
+        progress = {p.step_id: p for p in earlier.step_progress.all()} if earlier else {}
+    steps = [
+        StepRow(
+            step=step,
+            progress=progress.get(step.pk),
+            overdue=step.pk not in progress and step.due_date is not None and step.due_date < today,
+        )
+        for step in MilestoneStep.objects.filter(indicator=assignment.indicator).prefetch_related(
+            "sub_items"
+        )
+    ]
+    returned = None
+    if report is not None and report.status == Status.RETURNED:
+        returned = next(
+            (t for t in reversed(report.transitions.all()) if t.to_status == Status.RETURNED), None
+        )
+    targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
+    return ReportPage(
+        assignment=assignment,
+        quarter=quarter,
+        report=report,
+        deadline=deadline,
+        extended=extension is not None
+        and extension.deadline > (period.deadline if period else today),
+        can_edit=user_can_edit and not closed_reason,
+        closed_reason=closed_reason,
+        steps=steps,
+        returned_comment=returned,
+        target=targets.get(quarter),
+    )

@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +28,7 @@ from indicators.models import Assignment, MeasurementKind, MilestoneBasis, Miles
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
 from reports.models import (
     EDITABLE_STATUSES,
+    EvidenceFile,
     LetterReference,
     RatioUpdate,
     Report,
@@ -33,6 +37,7 @@ from reports.models import (
     StepProgress,
 )
 from reports.selectors import effective_deadline
+from reports.uploads import EvidenceRejected, check_evidence
 
 
 class ReportError(Exception):
@@ -388,3 +393,119 @@ def report_score(
     )
     report.refresh_from_db()
     return report
+
+
+def _ratio_update_for(report: Report, pk: int) -> RatioUpdate:
+    try:
+        return report.ratio_updates.get(pk=pk)
+    except RatioUpdate.DoesNotExist:
+        raise ReportError(_("ไม่พบข้อมูลนี้ อาจถูกลบไปแล้ว")) from None
+
+
+@transaction.atomic
+def ratio_update_edit(
+    *,
+    report: Report,
+    actor: Any,
+    update_id: int,
+    as_of: dt.date,
+    numerator: Decimal,
+    denominator: Decimal,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> RatioUpdate:
+    """Correct an earlier update; the result follows the latest update again."""
+    report_assert_editable(report=report, actor=actor, now=now)
+    update = _ratio_update_for(report, update_id)
+    if denominator <= 0:
+        raise ReportError(_("ตัวหารต้องมากกว่าศูนย์"))
+    if numerator < 0:
+        raise ReportError(_("ตัวตั้งต้องไม่ติดลบ"))
+    _check_in_fiscal_year(report, as_of, _("วันที่ของข้อมูล"))
+    _bump(report, actor, None)
+    RatioUpdate.objects.filter(pk=update.pk).update(
+        as_of=as_of, numerator=numerator, denominator=denominator, note=note
+    )
+    report_recompute(report=report)
+    update.refresh_from_db()
+    return update
+
+
+@transaction.atomic
+def ratio_update_delete(
+    *, report: Report, actor: Any, update_id: int, now: dt.datetime | None = None
+) -> None:
+    report_assert_editable(report=report, actor=actor, now=now)
+    update = _ratio_update_for(report, update_id)
+    _bump(report, actor, None)
+    update.delete()
+    report_recompute(report=report)
+
+
+@transaction.atomic
+def step_unmark(
+    *, report: Report, actor: Any, step: MilestoneStep, now: dt.datetime | None = None
+) -> None:
+    """Take back a step marked done in this quarter's report."""
+    report_assert_editable(report=report, actor=actor, now=now)
+    _bump(report, actor, None)
+    StepProgress.objects.filter(report=report, step=step).delete()
+    report_recompute(report=report)
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    report: Report,
+    actor: Any,
+    upload: UploadedFile,
+    step: MilestoneStep | None = None,
+    description: str = "",
+    now: dt.datetime | None = None,
+) -> EvidenceFile:
+    """Attach a file after checking what it really is and how big it is."""
+    report_assert_editable(report=report, actor=actor, now=now)
+    if step is not None and step.indicator_id != report.assignment.indicator_id:
+        raise ReportError(_("ขั้นตอนนี้ไม่ได้เป็นของตัวชี้วัดนี้"))
+    try:
+        content_type = check_evidence(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    except EvidenceRejected as rejected:
+        raise ReportError(str(rejected)) from None
+    _bump(report, actor, None)
+    original_name = PurePath(upload.name or "evidence").name[:255]
+    return EvidenceFile.objects.create(
+        report=report,
+        step=step,
+        file=upload,
+        original_name=original_name,
+        content_type=content_type,
+        size=upload.size or 0,
+        description=description.strip()[:500],
+        uploaded_by=actor,
+    )
+
+
+@transaction.atomic
+def evidence_delete(
+    *, report: Report, actor: Any, evidence_id: int, now: dt.datetime | None = None
+) -> None:
+    report_assert_editable(report=report, actor=actor, now=now)
+    evidence = report.evidence_files.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise ReportError(_("ไม่พบไฟล์นี้ อาจถูกลบไปแล้ว"))
+    _bump(report, actor, None)
+    stored = evidence.file
+    evidence.delete()
+    # Remove the stored bytes only once the row is gone for good.
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+@transaction.atomic
+def letter_delete(
+    *, report: Report, actor: Any, letter_id: int, now: dt.datetime | None = None
+) -> None:
+    report_assert_editable(report=report, actor=actor, now=now)
+    deleted, _rows = report.letters.filter(pk=letter_id).delete()
+    if not deleted:
+        raise ReportError(_("ไม่พบหนังสือนี้ อาจถูกลบไปแล้ว"))
+    _bump(report, actor, None)

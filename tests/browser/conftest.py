@@ -66,9 +66,7 @@ class Browser:
         self.page = self.context.new_page()
         self.base_url = base_url
         self.console_errors: list[str] = []
-        self.page.on(
-            "console", lambda m: m.type == "error" and self.console_errors.append(m.text)
-        )
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
 
     def log_in(self, username: str) -> None:
         self.page.goto(self.base_url + "/login/")
