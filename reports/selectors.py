@@ -16,12 +16,20 @@ from indicators.models import (
     QUARTERS,
     Assignment,
     FiscalYear,
+    MeasurementKind,
     MilestoneStep,
     ReportingPeriod,
     StrategyNode,
 )
 from kpi_portal.thaidate import thai_date
-from reports.models import DeadlineExtension, Report, ReportTransition, Status, StepProgress
+from reports.models import (
+    DeadlineExtension,
+    RatioUpdate,
+    Report,
+    ReportTransition,
+    Status,
+    StepProgress,
+)
 
 
 def effective_deadline(assignment: Assignment, quarter: int) -> dt.date | None:
@@ -200,6 +208,7 @@ class ReportPage:
     steps: list[StepRow]
     returned_comment: ReportTransition | None
     target: Decimal | None
+    earlier_updates: list[RatioUpdate] = field(default_factory=list)
 
     @property
     def indicator(self):  # type: ignore[no-untyped-def]
@@ -287,6 +296,13 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
             (t for t in reversed(report.transitions.all()) if t.to_status == Status.RETURNED), None
         )
     targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
+    earlier_updates = []
+    if assignment.indicator.kind == MeasurementKind.RATIO and quarter > 1:
+        earlier_updates = list(
+            RatioUpdate.objects.filter(report__assignment=assignment, report__quarter__lt=quarter)
+            .select_related("report")
+            .order_by("as_of", "id")
+        )
     return ReportPage(
         assignment=assignment,
         quarter=quarter,
@@ -299,4 +315,5 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
         steps=steps,
         returned_comment=returned,
         target=targets.get(quarter),
+        earlier_updates=earlier_updates,
     )

@@ -335,3 +335,18 @@ class TestDeadlines:
         )
         assert 'id="main-form"' in page.content.decode()
         assert "ขยายเวลาแล้ว" in visible_text(page)
+
+
+@pytest.mark.django_db
+def test_earlier_quarters_updates_are_listed_like_seed_000(
+    personas: Personas, pn_budget: Assignment
+) -> None:
+    text = visible_text(
+        personas.client(personas.officer_pn).get(reverse("report_page", args=[pn_budget.pk, 4]))
+    )
+    assert "ข้อมูลไตรมาสก่อนหน้า" in text
+    assert (
+        "ไตรมาสที่ 1: ณ วันที่ 30 ธันวาคม 2563 งบประมาณที่ได้รับ (บาท) 126,392,040.00 "
+        "ผลการเบิกจ่ายงบประมาณ (บาท) 13,048,289.81 คิดเป็นร้อยละ 10.32"
+    ) in text
+    assert "คิดเป็นร้อยละ 46.81" in text
