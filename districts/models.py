@@ -130,7 +130,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f" · {self.district.name_th}" if self.district_id else ""
+        where = f" · {self.district.name_th}" if self.district is not None else ""
         return f"{self.user} · {self.get_role_display()}{where}"
 
     @property

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from districts.selectors import district_home
 from indicators.access import get_district_for_user
 from indicators.fiscal import current_fiscal_year
 from indicators.models import FiscalYear
+from kpi_portal.http import HtmxHttpRequest
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -15,7 +16,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 @login_required
-def home(request: HttpRequest, code: str) -> HttpResponse:
+def home(request: HtmxHttpRequest, code: str) -> HttpResponse:
     district = get_district_for_user(request, code)
     year = _int_or_none(request.GET.get("year"))
     if year is None:

@@ -15,7 +15,7 @@ from districts.models import District
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is."""
     membership = membership_of(request.user)
-    if membership is not None and membership.district_id is not None:
+    if membership is not None and membership.district is not None:
         return redirect("district_home", code=membership.district.code)
     if sees_every_district(request.user):
         districts = District.objects.select_related("zone_group").order_by("name_th")

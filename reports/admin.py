@@ -30,7 +30,7 @@ class StepProgressInline(admin.TabularInline):
 class EvidenceFileInline(admin.TabularInline):
     model = EvidenceFile
     extra = 0
-    fields = ["original_name", "content_type", "size", "step", "uploaded_by", "uploaded_at"]
+    fields = ("original_name", "content_type", "size", "step", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
 
@@ -43,7 +43,7 @@ class LetterReferenceInline(admin.TabularInline):
 class ReportTransitionInline(admin.TabularInline):
     model = ReportTransition
     extra = 0
-    fields = ["at", "from_status", "to_status", "actor", "reason"]
+    fields = ("at", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
     can_delete = False
 

@@ -497,7 +497,9 @@ def evidence_delete(
     stored = evidence.file
     evidence.delete()
     # Remove the stored bytes only once the row is gone for good.
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    if stored.name:
+        name = stored.name
+        transaction.on_commit(lambda: stored.storage.delete(name))
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from indicators.access import get_assignment_for_user
 from indicators.models import Assignment, MeasurementKind
+from kpi_portal.http import HtmxHttpRequest
 from kpi_portal.thaidigits import format_amount
 from reports import services
 from reports.access import get_quarter_for_user
@@ -32,7 +33,7 @@ TEMPLATE = "reports/report.html"
 
 @login_required
 @require_GET
-def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def sheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """รายละเอียดตัวชี้วัด: the indicator detail sheet of one assignment."""
     assignment, can_edit = get_assignment_for_user(request, pk)
     thai_digits = request.GET.get("digits", "thai") != "arabic"
@@ -48,7 +49,7 @@ def _page_url(assignment: Assignment, quarter: int) -> str:
 
 
 def _render(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     assignment: Assignment,
     quarter: int,
     can_edit: bool,
@@ -84,7 +85,7 @@ def _render(
 
 
 def _done(
-    request: HttpRequest, assignment: Assignment, quarter: int, can_edit: bool, section: str
+    request: HtmxHttpRequest, assignment: Assignment, quarter: int, can_edit: bool, section: str
 ) -> HttpResponse:
     if request.htmx:
         return _render(request, assignment, quarter, can_edit, section=section)
@@ -92,7 +93,7 @@ def _done(
 
 
 def _failed(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     assignment: Assignment,
     quarter: int,
     can_edit: bool,
@@ -102,13 +103,13 @@ def _failed(
     return _render(request, assignment, quarter, can_edit, section=section, status=422, **forms)
 
 
-def _report(assignment: Assignment, quarter: int, request: HttpRequest) -> Report:
+def _report(assignment: Assignment, quarter: int, request: HtmxHttpRequest) -> Report:
     return services.report_start(assignment=assignment, quarter=quarter, actor=request.user)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_detail(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     """The quarterly report page; POST saves the narrative (and a typed result)."""
     assignment, can_edit = get_quarter_for_user(
         request, pk, quarter, write=request.method == "POST"
@@ -145,7 +146,7 @@ def report_detail(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ratio_add(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+def ratio_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = RatioUpdateForm(request.POST)
     if form.is_valid():
@@ -163,7 +164,7 @@ def ratio_add(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ratio_edit(request: HttpRequest, pk: int, quarter: int, update_id: int) -> HttpResponse:
+def ratio_edit(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = RatioUpdateForm(request.POST, prefix=f"u{update_id}")
     if form.is_valid():
@@ -184,7 +185,7 @@ def ratio_edit(request: HttpRequest, pk: int, quarter: int, update_id: int) -> H
 
 @login_required
 @require_POST
-def ratio_delete(request: HttpRequest, pk: int, quarter: int, update_id: int) -> HttpResponse:
+def ratio_delete(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     try:
         services.ratio_update_delete(
@@ -197,7 +198,7 @@ def ratio_delete(request: HttpRequest, pk: int, quarter: int, update_id: int) ->
 
 @login_required
 @require_POST
-def ratio_preview(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+def ratio_preview(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     """The percentage as the officer types; computed by the server's own arithmetic."""
     get_quarter_for_user(request, pk, quarter, write=True)
     form = RatioUpdateForm(request.POST, prefix=request.POST.get("prefix") or None)
@@ -211,7 +212,7 @@ def ratio_preview(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_save(request: HttpRequest, pk: int, quarter: int, step_id: int) -> HttpResponse:
+def step_save(request: HtmxHttpRequest, pk: int, quarter: int, step_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     step = get_object_or_404(assignment.indicator.steps, pk=step_id)
     form = StepForm(request.POST, prefix=f"s{step_id}")
@@ -238,7 +239,7 @@ def step_save(request: HttpRequest, pk: int, quarter: int, step_id: int) -> Http
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+def evidence_upload(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -260,7 +261,9 @@ def evidence_upload(request: HttpRequest, pk: int, quarter: int) -> HttpResponse
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int, quarter: int, evidence_id: int) -> HttpResponse:
+def evidence_delete(
+    request: HtmxHttpRequest, pk: int, quarter: int, evidence_id: int
+) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     try:
         services.evidence_delete(
@@ -278,7 +281,7 @@ def evidence_delete(request: HttpRequest, pk: int, quarter: int, evidence_id: in
 @login_required
 @require_GET
 def evidence_download(
-    request: HttpRequest, pk: int, quarter: int, evidence_id: int
+    request: HtmxHttpRequest, pk: int, quarter: int, evidence_id: int
 ) -> FileResponse:
     """Serve an evidence file to people entitled to the report, never inline."""
     assignment, _can_edit = get_quarter_for_user(request, pk, quarter)
@@ -302,7 +305,7 @@ def evidence_download(
 
 @login_required
 @require_POST
-def letter_add(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+def letter_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = LetterForm(request.POST)
     if form.is_valid():
@@ -320,7 +323,7 @@ def letter_add(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_delete(request: HttpRequest, pk: int, quarter: int, letter_id: int) -> HttpResponse:
+def letter_delete(request: HtmxHttpRequest, pk: int, quarter: int, letter_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     try:
         services.letter_delete(
@@ -335,7 +338,7 @@ def letter_delete(request: HttpRequest, pk: int, quarter: int, letter_id: int) -
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     report = _report(assignment, quarter, request)
     try:

@@ -84,9 +84,7 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _shift(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None:
-        return None
+def _shift(day: dt.date, years: int) -> dt.date:
     return day.replace(year=day.year + years)
 
 
@@ -172,7 +170,7 @@ def _steps(indicator: Indicator) -> dict[int, MilestoneStep]:
             defaults={
                 "title": title,
                 "weight": weight,
-                "due_date": _shift(due, shift),
+                "due_date": _shift(due, shift) if due else None,
                 "due_note": due_note,
             },
         )
