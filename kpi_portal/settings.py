@@ -152,3 +152,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
 }
+CSRF_FAILURE_VIEW = "kpi_portal.views.csrf_failure"

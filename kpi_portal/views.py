@@ -30,3 +30,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A stale form (usually after signing in again elsewhere), explained in Thai.
+
+    htmx requests get the same banner as an expired session: the page keeps
+    what was typed and the officer saves again.
+    """
+    response = render(request, "403_csrf.html", status=403)
+    response["X-KPI-Refused"] = "csrf"
+    return response

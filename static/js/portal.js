@@ -13,6 +13,10 @@
     const token = cookie("csrftoken");
     if (token) {
       event.detail.headers["X-CSRFToken"] = token;
+      // Django reads the form field before the header: refresh it as well.
+      if (event.detail.verb !== "get") {
+        event.detail.parameters["csrfmiddlewaretoken"] = token;
+      }
     }
   });
 
@@ -20,7 +24,8 @@
   document.body.addEventListener("htmx:responseError", function (event) {
     const status = event.detail.xhr.status;
     const banner = document.getElementById("session-expired");
-    if (status === 401 && banner) {
+    const csrf = status === 403 && event.detail.xhr.getResponseHeader("X-KPI-Refused") === "csrf";
+    if ((status === 401 || csrf) && banner) {
       banner.hidden = false;
       banner.scrollIntoView({ block: "center" });
     } else if (status >= 500) {

@@ -176,3 +176,38 @@ def test_second_browser_sees_what_the_first_changed(
     second.page.click("#main-form button[type=submit]")
     second.page.wait_for_selector(".conflict", state="detached")
     assert Report.objects.get(assignment=budget, quarter=1).narrative == "ข้อความของคนที่สอง"
+
+
+def test_session_expiring_mid_edit_keeps_the_text(
+    open_browser: object, phra_nakhon_2564: dict
+) -> None:
+    budget = phra_nakhon_2564["7.4.1"]
+    officer = open_browser()  # type: ignore[operator]
+    officer.log_in("phranakhon")
+    officer.goto(f"/assignments/{budget.pk}/q1/")
+    long_text = "รายงานยาวที่พิมพ์มาครึ่งชั่วโมง " * 50
+    officer.page.fill("#id_narrative", long_text)
+
+    officer.context.clear_cookies(name="sessionid")  # the session expires while typing
+    officer.page.click("#main-form button[type=submit]")
+    officer.page.wait_for_selector("#session-expired", state="visible")
+    assert officer.page.input_value("#id_narrative") == long_text
+    officer.screenshot("report-session-expired")
+
+    # Sign in again in another tab, come back, save: nothing was lost.
+    other_tab = officer.context.new_page()
+    other_tab.goto(officer.base_url + "/login/")
+    other_tab.fill("#id_username", "phranakhon")
+    other_tab.fill("#id_password", "kpi-demo-2564")
+    other_tab.click("button.primary")
+    other_tab.wait_for_load_state("networkidle")
+    officer.page.click("#main-form button[type=submit]")
+    officer.page.wait_for_selector("#status-bar .chip-draft")
+    assert Report.objects.get(assignment=budget, quarter=1).narrative == long_text.strip()
+
+    # A tab closed before saving: the text comes back from this browser's copy.
+    officer.page.fill("#id_narrative", long_text + " เพิ่มเติม")
+    officer.page.reload()
+    officer.page.wait_for_selector(".autosave-restore:not([hidden])")
+    officer.page.click("[data-restore]")
+    assert officer.page.input_value("#id_narrative").endswith(" เพิ่มเติม")

@@ -350,3 +350,41 @@ def test_earlier_quarters_updates_are_listed_like_seed_000(
         "ผลการเบิกจ่ายงบประมาณ (บาท) 13,048,289.81 คิดเป็นร้อยละ 10.32"
     ) in text
     assert "คิดเป็นร้อยละ 46.81" in text
+
+
+@pytest.mark.django_db
+def test_returned_report_shows_the_comment_and_is_editable_again(
+    personas: Personas, open_budget: Assignment
+) -> None:
+    report = services.report_start(assignment=open_budget, quarter=1, actor=personas.officer_pn)
+    services.report_transition(report=report, to_status=Status.SUBMITTED, actor=personas.officer_pn)
+    services.report_transition(
+        report=report,
+        to_status=Status.RETURNED,
+        actor=personas.evaluator,
+        reason="กรุณาแนบหนังสือยืนยันยอด",
+    )
+    client = personas.client(personas.officer_pn)
+    page = client.get(reverse("report_page", args=[open_budget.pk, 1]))
+    text = visible_text(page)
+    assert "สยป. ส่งกลับให้แก้ไข: กรุณาแนบหนังสือยืนยันยอด" in text
+    assert 'id="main-form"' in page.content.decode()
+    report.refresh_from_db()
+    saved = client.post(
+        reverse("report_page", args=[open_budget.pk, 1]),
+        {"narrative": "แนบหนังสือแล้ว", "version": str(report.version)},
+    )
+    assert saved.status_code == 302
+    assert Report.objects.get(pk=report.pk).narrative == "แนบหนังสือแล้ว"
+
+
+@pytest.mark.django_db
+def test_district_head_may_submit(personas: Personas, open_budget: Assignment) -> None:
+    personas.head_hk.membership.district = open_budget.district
+    personas.head_hk.membership.save()
+    response = personas.client(personas.head_hk).post(
+        reverse("report_submit", args=[open_budget.pk, 1])
+    )
+    assert response.status_code == 302
+    report = Report.objects.get(assignment=open_budget, quarter=1)
+    assert (report.status, report.submitted_by) == (Status.SUBMITTED, personas.head_hk)
