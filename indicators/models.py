@@ -156,6 +156,12 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("ยิ่งน้อยยิ่งดี")
 
 
+class ScoringRule(models.TextChoices):
+    PROPORTIONAL = "proportional", _("ผลงาน ÷ เป้าหมาย × คะแนนเต็ม (ไม่เกินคะแนนเต็ม)")
+    FIVE_LEVELS = "five_levels", _("เกณฑ์ 5 ระดับ เทียบบัญญัติไตรยางศ์ระหว่างระดับ")
+    MILESTONES_DUE = "milestones_due", _("ขั้นตอนที่ถึงกำหนดภายในไตรมาสดำเนินการแล้ว")
+
+
 class Indicator(models.Model):
     """An indicator defined once per fiscal year and shared by the districts assigned it."""
 
@@ -191,6 +197,29 @@ class Indicator(models.Model):
     full_score = models.DecimalField(
         _("คะแนนเต็ม"), max_digits=6, decimal_places=2, default=Decimal("100")
     )
+    scoring_rule = models.CharField(
+        _("วิธีคิดคะแนนที่ระบบเสนอ"),
+        max_length=20,
+        choices=ScoringRule.choices,
+        default=ScoringRule.PROPORTIONAL,
+    )
+    # Thresholds of the five-level scale: the result that earns level 1 … 5.
+    # Ascending when higher is better, descending when lower is better.
+    level_1 = models.DecimalField(
+        _("เกณฑ์ระดับ 1"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    level_2 = models.DecimalField(
+        _("เกณฑ์ระดับ 2"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    level_3 = models.DecimalField(
+        _("เกณฑ์ระดับ 3"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    level_4 = models.DecimalField(
+        _("เกณฑ์ระดับ 4"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    level_5 = models.DecimalField(
+        _("เกณฑ์ระดับ 5"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     definition = models.TextField(_("นิยาม หรือความหมายของตัวชี้วัด"), blank=True)
     calculation_method = models.TextField(_("วิธีการคำนวณ หรือ เกณฑ์การประเมิน"), blank=True)
     data_collection = models.TextField(_("วิธีการเก็บข้อมูล/แหล่งข้อมูล"), blank=True)
@@ -208,6 +237,17 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(full_score__gt=0), name="indicator_full_score_positive"
             ),
+            models.CheckConstraint(
+                condition=~Q(scoring_rule="five_levels")
+                | Q(
+                    level_1__isnull=False,
+                    level_2__isnull=False,
+                    level_3__isnull=False,
+                    level_4__isnull=False,
+                    level_5__isnull=False,
+                ),
+                name="indicator_five_levels_need_thresholds",
+            ),
         ]
         indexes = [
             # Serves the admin's and the evaluator's name search (ILIKE '%…%' on Thai text).
@@ -216,6 +256,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def level_thresholds(self) -> list[Decimal] | None:
+        levels = [self.level_1, self.level_2, self.level_3, self.level_4, self.level_5]
+        if any(level is None for level in levels):
+            return None
+        return [Decimal(level) for level in levels if level is not None]
 
 
 class MilestoneStep(models.Model):
