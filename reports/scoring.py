@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from decimal import ROUND_HALF_UP, Decimal
 
 _CENT = Decimal("0.01")
@@ -50,13 +51,13 @@ def level_of(
     sign = Decimal(-1) if lower_is_better else Decimal(1)
     points = [sign * t for t in thresholds]
     value = sign * result
-    if any(b <= a for a, b in zip(points, points[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(points)):
         raise ValueError("thresholds must move in the direction of a better result")
     if value < points[0]:
         return _ZERO
     if value >= points[-1]:
         return _FIVE
-    for level, (low, high) in enumerate(zip(points, points[1:], strict=False), start=1):
+    for level, (low, high) in enumerate(pairwise(points), start=1):
         if low <= value < high:
             return Decimal(level) + (value - low) / (high - low)
     raise AssertionError("unreachable")  # pragma: no cover

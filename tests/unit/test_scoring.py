@@ -36,7 +36,7 @@ class TestFiveLevels:
     @pytest.mark.parametrize(
         ("result", "level"),
         [
-            (D(59.99), D(0)),
+            (D("59.99"), D(0)),
             (D(60), D(1)),
             (D(80), D(3)),
             (D(85), D("3.5")),
