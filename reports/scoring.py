@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
