@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from districts.models import Membership, Role
 
@@ -38,3 +43,16 @@ def scope_assignments(user: Any, queryset: QuerySet[Assignment]) -> QuerySet[Ass
     if membership is None or membership.district_id is None:
         return queryset.none()
     return queryset.filter(district_id=membership.district_id)
+
+
+def office_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages of the evaluation office: sign in first; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not sees_every_district(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

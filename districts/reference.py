@@ -74,6 +74,10 @@ DISTRICTS = [
 
 def load_districts(zone_group_model: Any, district_model: Any) -> int:
     """Create or update the zone groups and districts; returns how many districts exist."""
+    if district_model.objects.filter(code__in=[code for code, *_ in DISTRICTS]).count() == len(
+        DISTRICTS
+    ) and zone_group_model.objects.count() == len(ZONE_GROUPS):
+        return len(DISTRICTS)
     groups = {}
     for position, (code, name_th, name_en) in enumerate(ZONE_GROUPS, start=1):
         groups[code], _ = zone_group_model.objects.update_or_create(

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "django_htmx",
+    "pgtrigger",
+    "pghistory",
     "kpi_portal",
     "districts",
     "indicators",
@@ -54,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kpi_portal.middleware.HtmxLoginRequiredMiddleware",
+    # Attaches the signed-in user and URL to every history row written by
+    # the database triggers during the request.
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "kpi_portal.urls"

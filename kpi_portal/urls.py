@@ -22,5 +22,6 @@ urlpatterns = [
     path("districts/<str:code>/", district_views.home, name="district_home"),
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
+    path("office/", include("reports.office_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 from pathlib import PurePath
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
@@ -27,6 +28,15 @@ class Status(models.TextChoices):
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED, Status.REOPENED)
 
 
+# History of every figure, text, status and score, written by PostgreSQL
+# triggers so that no write path (page, admin, command, raw update) escapes it.
+# The version counter and timestamps change on every save and say nothing new.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["version", "updated_at", "created_at"],
+)
 class Report(models.Model):
     """One assignment in one quarter: the district's figures and the office's evaluation."""
 
@@ -120,6 +130,7 @@ class Report(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class RatioUpdate(models.Model):
     """A dated update of numerator and denominator (disbursed / allocated budget)."""
 
@@ -173,6 +184,7 @@ class RatioUpdate(models.Model):
         return f"{self.as_of}: {self.numerator} / {self.denominator}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class StepProgress(models.Model):
     """A milestone step marked done, as stated in one quarterly report.
 
@@ -214,6 +226,7 @@ def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
     return f"evidence/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class EvidenceFile(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="evidence_files", verbose_name=_("รายงาน")
@@ -248,6 +261,7 @@ class EvidenceFile(models.Model):
         return self.original_name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class LetterReference(models.Model):
     """An official letter cited as evidence: กท 4810/3336 ลงวันที่ 25 มิถุนายน 2564 เรื่อง …"""
 
@@ -307,6 +321,7 @@ class ReportTransition(models.Model):
         return f"{self.from_status or '–'} → {self.to_status}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class DeadlineExtension(models.Model):
     """The evaluation office lets one district report a quarter after its deadline."""
 
@@ -347,6 +362,7 @@ class DeadlineExtension(models.Model):
         return f"{self.district} · {self.period} → {self.deadline}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class YearSummary(models.Model):
     """สรุปผลการดำเนินงาน: the district's year-end summary of one assignment."""
 

@@ -28,6 +28,7 @@ from indicators.models import Assignment, MeasurementKind, MilestoneBasis, Miles
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
 from reports.models import (
     EDITABLE_STATUSES,
+    DeadlineExtension,
     EvidenceFile,
     LetterReference,
     RatioUpdate,
@@ -511,3 +512,33 @@ def letter_delete(
     if not deleted:
         raise ReportError(_("ไม่พบหนังสือนี้ อาจถูกลบไปแล้ว"))
     _bump(report, actor, None)
+
+
+@transaction.atomic
+def deadline_extend(
+    *,
+    district: Any,
+    period: Any,
+    deadline: dt.date,
+    reason: str,
+    actor: Any,
+    now: dt.datetime | None = None,
+) -> DeadlineExtension:
+    """Let one district report one quarter until ``deadline`` (evaluation office only)."""
+    if actor is not None and not sees_every_district(actor):
+        raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ขยายกำหนดส่งได้"))
+    if not reason.strip():
+        raise ReportError(_("กรุณาระบุเหตุผลของการขยายกำหนดส่ง"))
+    if deadline <= period.deadline:
+        raise ReportError(_("วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม"))
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        district=district,
+        period=period,
+        defaults={
+            "deadline": deadline,
+            "reason": reason.strip(),
+            "granted_by": actor,
+            "granted_at": _now(now),
+        },
+    )
+    return extension

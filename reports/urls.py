@@ -19,4 +19,5 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence_delete"),
     path("letters/", views.letter_add, name="letter_add"),
     path("letters/<int:letter_id>/delete/", views.letter_delete, name="letter_delete"),
+    path("history/", views.history, name="report_history"),
 ]

@@ -26,6 +26,7 @@ from reports.access import get_quarter_for_user
 from reports.forms import EvidenceForm, LetterForm, RatioUpdateForm, ReportForm, StepForm
 from reports.measures import ratio_percent
 from reports.models import EvidenceFile, Report, Status
+from reports.office_selectors import report_history
 from reports.selectors import assignment_sheet, report_page
 
 TEMPLATE = "reports/report.html"
@@ -349,3 +350,22 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+@login_required
+@require_GET
+def history(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
+    """The report's timeline: every transition and every change, old → new."""
+    assignment, _can_edit = get_quarter_for_user(request, pk, quarter)
+    report = get_object_or_404(Report, assignment=assignment, quarter=quarter)
+    return render(
+        request,
+        "reports/history.html",
+        {
+            "a": assignment,
+            "ind": assignment.indicator,
+            "report": report,
+            "transitions": report.transitions.select_related("actor").order_by("-at", "-id"),
+            "history": report_history(report),
+        },
+    )

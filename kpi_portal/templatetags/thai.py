@@ -108,3 +108,13 @@ def filesize(value: object) -> str:
     if value >= 1024 * 1024:
         return f"{value / (1024 * 1024):.1f} MB"
     return f"{max(1, round(value / 1024))} KB"
+
+
+@register.filter
+def timesince_days(value: object) -> int:
+    """Whole days from a moment until now (for "waiting N days")."""
+    if not isinstance(value, datetime):
+        return 0
+    from django.utils import timezone
+
+    return max(0, (timezone.now() - value).days)

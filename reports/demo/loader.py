@@ -275,9 +275,11 @@ def _load_huai_khwang(assignment: Assignment, steps: dict[int, MilestoneStep]) -
     YearSummary.objects.get_or_create(assignment=assignment)
 
 
-def _divisions(district: District) -> None:
-    for name in seed.DIVISIONS:
-        Division.objects.get_or_create(district=district, name=name)
+def _divisions(districts: list[District]) -> None:
+    Division.objects.bulk_create(
+        [Division(district=d, name=name) for d in districts for name in seed.DIVISIONS],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
@@ -286,8 +288,8 @@ def load_demo() -> list[DemoUser]:
     load_districts(ZoneGroup, District)
     phra_nakhon = District.objects.get(code=PHRA_NAKHON)
     huai_khwang = District.objects.get(code=HUAI_KHWANG)
-    for district in (phra_nakhon, huai_khwang):
-        _divisions(district)
+    districts = list(District.objects.all())
+    _divisions(districts)
     nodes = _strategy()
 
     fy2564 = _fiscal_year(seed.FISCAL_YEAR)
@@ -319,17 +321,32 @@ def load_demo() -> list[DemoUser]:
         budget_now = _indicator(fiscal_year, seed.BUDGET, nodes)
         governance_now = _indicator(fiscal_year, seed.DATA_GOVERNANCE, nodes)
         _steps(governance_now)
-        for district in (phra_nakhon, huai_khwang):
-            _assignment(budget_now, district, code="", division="ฝ่ายการคลัง", quarter_targets=False)
-        _assignment(
-            governance_now, phra_nakhon, code="", division="ฝ่ายปกครอง", quarter_targets=True
+        # Every district reports both indicators this year, so the evaluation
+        # office's matrix shows all 50; nothing is reported yet.
+        divisions = {
+            (d.district_id, d.name): d
+            for d in Division.objects.filter(name__in=["ฝ่ายการคลัง", "ฝ่ายปกครอง"])
+        }
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    indicator=indicator,
+                    district=district,
+                    code="",
+                    division=divisions[(district.pk, division)],
+                    annual_target=Decimal("100.00"),
+                )
+                for indicator, division in (
+                    (budget_now, "ฝ่ายการคลัง"),
+                    (governance_now, "ฝ่ายปกครอง"),
+                )
+                for district in districts
+            ],
+            ignore_conflicts=True,
         )
         # Assignment codes are issued per year; the current year's are not known.
-        _assignment(
-            governance_now,
-            huai_khwang,
-            code="",
-            division=seed.HUAI_KHWANG_DIVISION,
-            quarter_targets=True,
-        )
+        for district in (phra_nakhon, huai_khwang):
+            _assignment(
+                governance_now, district, code="", division="ฝ่ายปกครอง", quarter_targets=True
+            )
     return load_users()

@@ -55,7 +55,7 @@ class TestMembershipConstraints:
 
     def test_division_name_unique_within_district(self) -> None:
         district = District.objects.get(code="1017")
-        Division.objects.create(district=district, name="ฝ่ายโยธา")
-        Division.objects.create(district=District.objects.get(code="1001"), name="ฝ่ายโยธา")
+        Division.objects.create(district=district, name="ฝ่ายทดลองระบบ")
+        Division.objects.create(district=District.objects.get(code="1001"), name="ฝ่ายทดลองระบบ")
         with pytest.raises(IntegrityError), transaction.atomic():
-            Division.objects.create(district=district, name="ฝ่ายโยธา")
+            Division.objects.create(district=district, name="ฝ่ายทดลองระบบ")

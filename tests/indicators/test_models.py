@@ -19,7 +19,7 @@ from indicators.models import (
 
 @pytest.fixture
 def indicator(db: None) -> Indicator:
-    year = FiscalYear.objects.create(year=2564)
+    year = FiscalYear.objects.create(year=2599)
     return Indicator.objects.create(
         fiscal_year=year,
         code="5.2",
@@ -38,8 +38,8 @@ def refused(**_: object) -> object:
 @pytest.mark.django_db
 class TestFiscalYear:
     def test_bounds_follow_the_buddhist_era_fiscal_year(self) -> None:
-        year = FiscalYear.objects.create(year=2564)
-        assert (year.starts_on, year.ends_on) == (dt.date(2020, 10, 1), dt.date(2021, 9, 30))
+        year = FiscalYear.objects.create(year=2599)
+        assert (year.starts_on, year.ends_on) == (dt.date(2055, 10, 1), dt.date(2056, 9, 30))
 
     def test_christian_era_year_is_refused(self) -> None:
         with refused(), transaction.atomic():
@@ -47,14 +47,14 @@ class TestFiscalYear:
 
     @pytest.mark.parametrize("quarter", [0, 5])
     def test_quarter_outside_1_to_4_is_refused(self, quarter: int) -> None:
-        year = FiscalYear.objects.create(year=2564)
+        year = FiscalYear.objects.create(year=2599)
         with refused(), transaction.atomic():
             ReportingPeriod.objects.create(
                 fiscal_year=year, quarter=quarter, deadline=dt.date(2021, 1, 15)
             )
 
     def test_one_deadline_per_quarter(self) -> None:
-        year = FiscalYear.objects.create(year=2564)
+        year = FiscalYear.objects.create(year=2599)
         ReportingPeriod.objects.create(fiscal_year=year, quarter=1, deadline=dt.date(2021, 1, 15))
         with refused(), transaction.atomic():
             ReportingPeriod.objects.create(

@@ -1,0 +1,407 @@
+"""Reads for the evaluation office: the district × indicator matrix, the review
+queue, suggested scores, report history and the per-indicator summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pghistory.models
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from districts.models import District, ZoneGroup
+from indicators.fiscal import quarter_bounds
+from indicators.models import (
+    Assignment,
+    Direction,
+    FiscalYear,
+    Indicator,
+    MeasurementKind,
+    ReportingPeriod,
+    ScoringRule,
+)
+from reports.models import DeadlineExtension, Report, ReportTransition, Status, StepProgress
+from reports.scoring import five_level_score, milestones_due_score, proportional_score
+
+DONE = (Status.SUBMITTED, Status.EVALUATED)
+
+
+@dataclass
+class Cell:
+    assignment_id: int
+    report: dict[str, Any] | None
+    late: bool
+
+    @property
+    def status(self) -> str:
+        return self.report["status"] if self.report else "not_started"
+
+
+@dataclass
+class Completeness:
+    assigned: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+@dataclass
+class MatrixRow:
+    district: District
+    cells: list[Cell | None]
+    completeness: Completeness
+
+
+@dataclass
+class Matrix:
+    fiscal_year: FiscalYear
+    quarter: int
+    deadline: dt.date | None
+    indicators: list[Indicator]
+    rows: list[MatrixRow]
+    by_indicator: list[Completeness]
+    zone_groups: list[ZoneGroup]
+    years: list[FiscalYear]
+    all_indicators: list[Indicator] = field(default_factory=list)
+
+
+def _is_late(report: dict[str, Any] | None, deadline: dt.date | None, today: dt.date) -> bool:
+    if deadline is None:
+        return False
+    if report is not None and report["status"] in DONE:
+        submitted = report["submitted_at"]
+        return submitted is not None and timezone.localdate(submitted) > deadline
+    return today > deadline
+
+
+def office_matrix(
+    fiscal_year: FiscalYear,
+    quarter: int,
+    *,
+    zone_code: str | None = None,
+    indicator_id: int | None = None,
+    status: str | None = None,
+    today: dt.date | None = None,
+) -> Matrix:
+    """Districts (Thai dictionary order) × assigned indicators, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    districts = District.objects.select_related("zone_group").order_by("name_th")
+    if zone_code:
+        districts = districts.filter(zone_group__code=zone_code)
+    all_indicators = list(
+        Indicator.objects.filter(fiscal_year=fiscal_year, assignments__isnull=False)
+        .distinct()
+        .order_by("code")
+    )
+    indicators = [i for i in all_indicators if indicator_id in (None, i.pk)]
+    assignments = {
+        (a["district_id"], a["indicator_id"]): a["id"]
+        for a in Assignment.objects.filter(indicator__in=indicators).values(
+            "id", "district_id", "indicator_id"
+        )
+    }
+    reports = {
+        r["assignment_id"]: r
+        for r in Report.objects.filter(
+            assignment__indicator__in=indicators, quarter=quarter
+        ).values("id", "assignment_id", "status", "result", "score", "full_score", "submitted_at")
+    }
+    period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
+    extensions = (
+        dict(DeadlineExtension.objects.filter(period=period).values_list("district_id", "deadline"))
+        if period
+        else {}
+    )
+
+    rows = []
+    by_indicator = [Completeness() for _ in indicators]
+    for district in districts:
+        deadline = (
+            max(period.deadline, extensions.get(district.pk, period.deadline)) if period else None
+        )
+        completeness = Completeness()
+        cells: list[Cell | None] = []
+        for column, indicator in enumerate(indicators):
+            assignment_id = assignments.get((district.pk, indicator.pk))
+            if assignment_id is None:
+                cells.append(None)
+                continue
+            report = reports.get(assignment_id)
+            cell = Cell(assignment_id, report, _is_late(report, deadline, today))
+            cells.append(cell)
+            for tally in (completeness, by_indicator[column]):
+                tally.assigned += 1
+                if cell.status in DONE:
+                    tally.submitted += 1
+                    if cell.late:
+                        tally.late += 1
+                    else:
+                        tally.on_time += 1
+                elif cell.late:
+                    tally.late += 1
+        if status and not any(
+            c is not None and (c.status == status or (status == "late" and c.late)) for c in cells
+        ):
+            continue
+        if completeness.assigned or not indicator_id:
+            rows.append(MatrixRow(district, cells, completeness))
+    return Matrix(
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        deadline=period.deadline if period else None,
+        indicators=indicators,
+        rows=rows,
+        by_indicator=by_indicator,
+        zone_groups=list(ZoneGroup.objects.order_by("position")),
+        years=list(FiscalYear.objects.order_by("-year")),
+        all_indicators=all_indicators,
+    )
+
+
+def review_queue() -> list[Report]:
+    """Submitted reports, oldest submission first."""
+    return list(
+        Report.objects.filter(status=Status.SUBMITTED)
+        .select_related(
+            "assignment__indicator__fiscal_year", "assignment__district", "submitted_by"
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def next_in_queue(after: Report) -> Report | None:
+    return (
+        Report.objects.filter(status=Status.SUBMITTED)
+        .exclude(pk=after.pk)
+        .order_by("submitted_at", "id")
+        .first()
+    )
+
+
+def suggested_score(report: Report) -> Decimal | None:
+    """What the indicator's rule suggests for this report, or None without a result."""
+    indicator = report.assignment.indicator
+    full = report.full_score
+    if indicator.scoring_rule == ScoringRule.MILESTONES_DUE:
+        if indicator.kind != MeasurementKind.MILESTONES:
+            return None
+        done = set(report.step_progress.values_list("step_id", flat=True))
+        quarter_end = quarter_bounds(indicator.fiscal_year.year, report.quarter)[1]
+        return milestones_due_score(
+            ((s.weight, s.pk in done, s.due_date) for s in indicator.steps.all()),
+            quarter_end,
+            full,
+        )
+    if report.result is None:
+        return None
+    lower = indicator.direction == Direction.LOWER
+    if indicator.scoring_rule == ScoringRule.FIVE_LEVELS and indicator.level_thresholds:
+        return five_level_score(
+            report.result, indicator.level_thresholds, full, lower_is_better=lower
+        )
+    target = (
+        report.assignment.quarter_targets.filter(quarter=report.quarter)
+        .values_list("target", flat=True)
+        .first()
+    )
+    if target is None:
+        target = report.assignment.annual_target
+    return proportional_score(report.result, target, full, lower_is_better=lower)
+
+
+@dataclass
+class HistoryEntry:
+    at: dt.datetime
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]]
+    reason: str = ""
+
+
+_FIELD_LABELS = {
+    "status": "สถานะ",
+    "result": "ผลงาน",
+    "narrative": "รายงานผล",
+    "score": "คะแนน",
+    "full_score": "คะแนนเต็ม",
+    "evaluator_comment": "ความเห็นผู้ประเมิน",
+    "score_reason": "เหตุผลของคะแนน",
+    "as_of": "ข้อมูล ณ วันที่",
+    "numerator": "ตัวตั้ง",
+    "denominator": "ตัวหาร",
+    "note": "หมายเหตุ",
+    "done_on": "วันที่แล้วเสร็จ",
+    "number": "เลขที่หนังสือ",
+    "dated": "ลงวันที่",
+    "title": "เรื่อง",
+    "original_name": "ไฟล์",
+}
+_MODEL_LABELS = {
+    "reports.ReportEvent": "รายงาน",
+    "reports.RatioUpdateEvent": "ข้อมูลความก้าวหน้า",
+    "reports.StepProgressEvent": "ขั้นตอน",
+    "reports.EvidenceFileEvent": "ไฟล์หลักฐาน",
+    "reports.LetterReferenceEvent": "หนังสืออ้างอิง",
+}
+_ACTION_LABELS = {"insert": "เพิ่ม", "update": "แก้ไข", "delete": "ลบ"}
+_HIDDEN = {
+    "id",
+    "report",
+    "report_id",
+    "updated_by",
+    "updated_by_id",
+    "created_by",
+    "created_by_id",
+    "uploaded_by",
+    "uploaded_by_id",
+    "file",
+    "percent",
+    "step_id",
+    "assignment_id",
+    "suggested_score",
+    "evaluated_by_id",
+    "submitted_by_id",
+    "submitted_at",
+    "evaluated_at",
+    "uploaded_at",
+    "content_type",
+    "size",
+    "quarter",
+}
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    text = str(value)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def report_history(report: Report) -> list[HistoryEntry]:
+    """Every change to the report and its figures, steps and evidence, newest first."""
+    users = {}
+    events = list(
+        pghistory.models.Events.objects.references(report)
+        .select_related("pgh_context")
+        .order_by("-pgh_created_at")
+    )
+    from django.contrib.auth import get_user_model
+
+    user_ids = {e.pgh_context.metadata.get("user") for e in events if e.pgh_context is not None} - {
+        None
+    }
+    users = {
+        u.pk: (u.get_full_name() or u.username)
+        for u in get_user_model().objects.filter(pk__in=user_ids)
+    }
+    entries = []
+    for event in events:
+        user_id = event.pgh_context.metadata.get("user") if event.pgh_context else None
+        data = event.pgh_data or {}
+        if event.pgh_label == "update":
+            changes = [
+                (_FIELD_LABELS.get(name, name), _show(old), _show(new))
+                for name, (old, new) in (event.pgh_diff or {}).items()
+                if name not in _HIDDEN
+            ]
+            if not changes:
+                continue
+        else:
+            changes = [
+                (_FIELD_LABELS.get(name, name), "", _show(value))
+                for name, value in data.items()
+                if name in _FIELD_LABELS and name not in _HIDDEN and value not in (None, "")
+            ]
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                who=users.get(user_id, "ระบบ"),
+                what=f"{_ACTION_LABELS.get(event.pgh_label, event.pgh_label)}"
+                f"{_MODEL_LABELS.get(event.pgh_model, event.pgh_model)}",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def report_for_scoring(pk: int) -> Report:
+    return (
+        Report.objects.select_related(
+            "assignment__indicator__fiscal_year",
+            "assignment__district__zone_group",
+            "assignment__division",
+            "submitted_by",
+            "evaluated_by",
+        )
+        .prefetch_related(
+            "ratio_updates",
+            Prefetch("step_progress", queryset=StepProgress.objects.select_related("step")),
+            "letters",
+            "evidence_files",
+            "assignment__quarter_targets",
+            Prefetch(
+                "transitions",
+                queryset=ReportTransition.objects.select_related("actor").order_by("at", "id"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class SummaryRow:
+    district: District
+    report: dict[str, Any] | None
+    late: bool
+
+
+@dataclass
+class IndicatorSummary:
+    indicator: Indicator
+    quarter: int
+    ranked: list[SummaryRow]
+    zone_averages: list[tuple[ZoneGroup, Decimal | None, int]]
+    late: int
+
+
+def indicator_summary(
+    indicator: Indicator, quarter: int, *, today: dt.date | None = None
+) -> IndicatorSummary:
+    """Districts ranked by score, zone-group averages and lateness for one indicator."""
+    today = today or timezone.localdate()
+    matrix = office_matrix(indicator.fiscal_year, quarter, indicator_id=indicator.pk, today=today)
+    rows = [
+        SummaryRow(row.district, row.cells[0].report, row.cells[0].late)
+        for row in matrix.rows
+        if row.cells and row.cells[0] is not None
+    ]
+    ranked = sorted(
+        rows,
+        key=lambda r: (
+            r.report is None or r.report["score"] is None,
+            -(r.report["score"] or 0) if r.report else 0,
+        ),
+    )
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for row in rows:
+        if row.report and row.report["score"] is not None:
+            scores[row.district.zone_group_id].append(row.report["score"])
+    averages = [
+        (
+            group,
+            (sum(scores[group.pk]) / len(scores[group.pk])).quantize(Decimal("0.01"))
+            if scores[group.pk]
+            else None,
+            len(scores[group.pk]),
+        )
+        for group in matrix.zone_groups
+    ]
+    return IndicatorSummary(indicator, quarter, ranked, averages, sum(r.late for r in rows))

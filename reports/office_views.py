@@ -1,0 +1,230 @@
+"""Pages of the evaluation office (สยป.): matrix, queue, scoring, returns, history, summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from districts.access import office_required
+from indicators.fiscal import current_fiscal_year, quarter_of
+from indicators.models import FiscalYear, Indicator, ReportingPeriod
+from kpi_portal.http import HtmxHttpRequest
+from reports import services
+from reports.models import Report, Status
+from reports.office_forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
+from reports.office_selectors import (
+    indicator_summary,
+    next_in_queue,
+    office_matrix,
+    report_for_scoring,
+    report_history,
+    review_queue,
+    suggested_score,
+)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
+    year = _int(request.GET.get("year"))
+    if year is None:
+        fiscal_year = FiscalYear.objects.filter(year__lte=current_fiscal_year()).order_by(
+            "-year"
+        ).first() or get_object_or_404(FiscalYear.objects.order_by("year")[:1])
+    else:
+        fiscal_year = get_object_or_404(FiscalYear, year=year)
+    quarter = _int(request.GET.get("quarter"))
+    if quarter not in (1, 2, 3, 4):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        quarter = quarter_of(today) if fiscal_year.year == current_fiscal_year(today) else 4
+    return fiscal_year, quarter
+
+
+@office_required
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """The matrix of districts × indicators for one quarter."""
+    fiscal_year, quarter = _year_and_quarter(request)
+    matrix = office_matrix(
+        fiscal_year,
+        quarter,
+        zone_code=request.GET.get("zone") or None,
+        indicator_id=_int(request.GET.get("indicator")),
+        status=request.GET.get("status") or None,
+    )
+    template = "office/home.html"
+    if request.htmx:
+        template += "#matrix"
+    return render(
+        request,
+        template,
+        {"matrix": matrix, "filters": request.GET, "queue_size": len(review_queue())},
+    )
+
+
+@office_required
+@require_GET
+def queue(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "office/queue.html", {"reports": review_queue()})
+
+
+def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
+    suggested = suggested_score(report)
+    return {
+        "report": report,
+        "a": report.assignment,
+        "ind": report.assignment.indicator,
+        "suggested": suggested,
+        "score_form": extra.pop("score_form", None)
+        or ScoreForm(
+            initial={"score": suggested}, full_score=report.full_score, suggested=suggested
+        ),
+        "return_form": extra.pop("return_form", None) or ReturnForm(),
+        "reopen_form": extra.pop("reopen_form", None) or ReopenForm(),
+        "extension_form": extra.pop("extension_form", None) or ExtensionForm(),
+        "next_report": next_in_queue(report),
+        "history": report_history(report),
+        **extra,
+    }
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def score(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
+    """The report exactly as submitted, the indicator's criteria and the scoring form."""
+    report = get_object_or_404(Report, pk=report_id)
+    report = report_for_scoring(report.pk)
+    if request.method == "GET":
+        return render(request, "office/score.html", _scoring_context(report))
+    suggested = suggested_score(report)
+    form = ScoreForm(request.POST, full_score=report.full_score, suggested=suggested)
+    if form.is_valid():
+        try:
+            services.report_score(
+                report=report,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                reason=form.cleaned_data["reason"],
+                suggested=suggested,
+            )
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            following = next_in_queue(report)
+            return redirect(
+                reverse("office_score", args=[following.pk])
+                if following
+                else reverse("office_queue")
+            )
+    return render(
+        request, "office/score.html", _scoring_context(report, score_form=form), status=422
+    )
+
+
+@office_required
+@require_POST
+def return_report(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
+    report = report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_transition(
+                report=report,
+                to_status=Status.RETURNED,
+                actor=request.user,
+                reason=form.cleaned_data["comment"],
+            )
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            following = next_in_queue(report)
+            return redirect(
+                reverse("office_score", args=[following.pk])
+                if following
+                else reverse("office_queue")
+            )
+    return render(
+        request, "office/score.html", _scoring_context(report, return_form=form), status=422
+    )
+
+
+@office_required
+@require_POST
+def reopen(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
+    report = report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_transition(
+                report=report,
+                to_status=Status.REOPENED,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(reverse("office_score", args=[report.pk]))
+    return render(
+        request, "office/score.html", _scoring_context(report, reopen_form=form), status=422
+    )
+
+
+@office_required
+@require_POST
+def extend(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
+    """Extend the report's quarter deadline for its district."""
+    report = report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        period = get_object_or_404(
+            ReportingPeriod,
+            fiscal_year=report.assignment.indicator.fiscal_year,
+            quarter=report.quarter,
+        )
+        try:
+            services.deadline_extend(
+                district=report.assignment.district,
+                period=period,
+                deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(reverse("office_score", args=[report.pk]))
+    return render(
+        request, "office/score.html", _scoring_context(report, extension_form=form), status=422
+    )
+
+
+@office_required
+@require_GET
+def summary(request: HtmxHttpRequest) -> HttpResponse:
+    fiscal_year, quarter = _year_and_quarter(request)
+    indicators = list(Indicator.objects.filter(fiscal_year=fiscal_year).order_by("code"))
+    chosen = next(
+        (i for i in indicators if i.pk == _int(request.GET.get("indicator"))),
+        indicators[0] if indicators else None,
+    )
+    return render(
+        request,
+        "office/summary.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "indicators": indicators,
+            "summary": indicator_summary(chosen, quarter) if chosen else None,
+            "years": FiscalYear.objects.order_by("-year"),
+        },
+    )
