@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pghistory.models
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from indicators.models import (
     ReportingPeriod,
     ScoringRule,
 )
+from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidigits import format_amount
 from reports.models import DeadlineExtension, Report, ReportTransition, Status, StepProgress
 from reports.scoring import five_level_score, milestones_due_score, proportional_score
 
@@ -278,37 +281,41 @@ _HIDDEN = {
 }
 
 
-def _show(value: Any) -> str:
+_AMOUNTS = {"result", "score", "full_score", "numerator", "denominator"}
+_DATES = {"as_of", "done_on", "dated", "deadline"}
+
+
+def _show(value: Any, name: str = "") -> str:
+    """A history value as a Thai reader expects it: labels, amounts, BE dates."""
     if value is None or value == "":
         return "–"
+    if name == "status" and value in Status.values:
+        return str(Status(value).label)
+    if name in _AMOUNTS:
+        return format_amount(Decimal(str(value)))
+    if name in _DATES:
+        return thai_date(dt.date.fromisoformat(str(value)))
     text = str(value)
     return text if len(text) <= 300 else text[:300] + "…"
 
 
 def report_history(report: Report) -> list[HistoryEntry]:
     """Every change to the report and its figures, steps and evidence, newest first."""
-    users = {}
-    events = list(
-        pghistory.models.Events.objects.references(report)
-        .select_related("pgh_context")
-        .order_by("-pgh_created_at")
-    )
-    from django.contrib.auth import get_user_model
-
-    user_ids = {e.pgh_context.metadata.get("user") for e in events if e.pgh_context is not None} - {
-        None
-    }
+    # Events aggregates every tracked model's history; pgh_context is the
+    # request context (the user id) as JSON.
+    events = list(pghistory.models.Events.objects.references(report).order_by("-pgh_created_at"))
+    user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     users = {
         u.pk: (u.get_full_name() or u.username)
         for u in get_user_model().objects.filter(pk__in=user_ids)
     }
     entries = []
     for event in events:
-        user_id = event.pgh_context.metadata.get("user") if event.pgh_context else None
+        user_id = (event.pgh_context or {}).get("user")
         data = event.pgh_data or {}
         if event.pgh_label == "update":
             changes = [
-                (_FIELD_LABELS.get(name, name), _show(old), _show(new))
+                (_FIELD_LABELS.get(name, name), _show(old, name), _show(new, name))
                 for name, (old, new) in (event.pgh_diff or {}).items()
                 if name not in _HIDDEN
             ]
@@ -316,7 +323,7 @@ def report_history(report: Report) -> list[HistoryEntry]:
                 continue
         else:
             changes = [
-                (_FIELD_LABELS.get(name, name), "", _show(value))
+                (_FIELD_LABELS.get(name, name), "", _show(value, name))
                 for name, value in data.items()
                 if name in _FIELD_LABELS and name not in _HIDDEN and value not in (None, "")
             ]

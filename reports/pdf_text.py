@@ -299,19 +299,26 @@ def _cid_to_gid_map(font: Any, glyph_by_code: dict[int, int], compress: bool) ->
     return pydyf.Stream([data], compress=compress)
 
 
-def _append_to_unicode(pdf: Any, font_dictionary: Any, entries: dict[int, str]) -> None:
-    """Add ``entries`` to the ToUnicode CMap already written for ``font_dictionary``."""
+def _rewrite_to_unicode(pdf: Any, font_dictionary: Any, texts: dict[int, str]) -> None:
+    """Set the entries of ``texts`` in the ToUnicode CMap written for ``font_dictionary``."""
     cmap = _resolve(pdf, font_dictionary["ToUnicode"]).stream
-    position = cmap.index(b"endcmap")
-    lines: list[bytes] = []
+    start = cmap.index(b"endcodespacerange") + 1
+    end = cmap.index(b"endcmap")
+    entries: dict[int, bytes] = {}
+    for line in cmap[start:end]:
+        if line.startswith(b"<"):
+            code, destination = line.split(b" ", 1)
+            entries[int(code[1:-1], 16)] = destination
+    for code, text in texts.items():
+        entries[code] = f"<{text.encode('utf-16-be').hex()}>".encode()
     items = sorted(entries.items())
+    lines: list[bytes] = []
     for batch_start in range(0, len(items), 100):
         batch = items[batch_start : batch_start + 100]
         lines.append(f"{len(batch)} beginbfchar".encode())
-        for code, text in batch:
-            lines.append(f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode())
+        lines.extend(b"<%04x> %s" % (code, destination) for code, destination in batch)
         lines.append(b"endbfchar")
-    cmap[position:position] = lines
+    cmap[start:end] = lines
 
 
 def _build_vector_font_dictionary(
@@ -334,17 +341,16 @@ def _build_vector_font_dictionary(
     _originals["_build_vector_font_dictionary"](
         font_dictionary, pdf, font, widths, compress, reference, pdf_version
     )
-    if not glyph_by_code:
-        return
-    subfont_dictionary = _resolve(pdf, font_dictionary["DescendantFonts"][0])
-    cid_to_gid_map = _cid_to_gid_map(font, glyph_by_code, compress)
-    pdf.add_object(cid_to_gid_map)
-    subfont_dictionary["CIDToGIDMap"] = cid_to_gid_map.reference
     if full_font:
-        # The ToUnicode CMap was built from the font's cmap table, not from to_unicode.
-        _append_to_unicode(
-            pdf, font_dictionary, {code: font.to_unicode[code] for code in glyph_by_code}
-        )
+        # WeasyPrint built this ToUnicode CMap from the font's cmap table, which cannot
+        # know the text of glyphs that only appear through shaping (NIKHAHIT, tone mark
+        # variants) nor of the extra codes: give the codes shown in the page their text.
+        _rewrite_to_unicode(pdf, font_dictionary, font.to_unicode)
+    if glyph_by_code:
+        subfont_dictionary = _resolve(pdf, font_dictionary["DescendantFonts"][0])
+        cid_to_gid_map = _cid_to_gid_map(font, glyph_by_code, compress)
+        pdf.add_object(cid_to_gid_map)
+        subfont_dictionary["CIDToGIDMap"] = cid_to_gid_map.reference
 
 
 def _clean(self: Any, to_unicode: dict[int, str], hinting: bool) -> Any:
