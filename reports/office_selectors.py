@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -36,7 +37,7 @@ DONE = (Status.SUBMITTED, Status.EVALUATED)
 @dataclass
 class Cell:
     assignment_id: int
-    report: dict[str, Any] | None
+    report: Mapping[str, Any] | None
     late: bool
 
     @property
@@ -76,7 +77,7 @@ class Matrix:
     all_indicators: list[Indicator] = field(default_factory=list)
 
 
-def _is_late(report: dict[str, Any] | None, deadline: dt.date | None, today: dt.date) -> bool:
+def _is_late(report: Mapping[str, Any] | None, deadline: dt.date | None, today: dt.date) -> bool:
     if deadline is None:
         return False
     if report is not None and report["status"] in DONE:
@@ -304,14 +305,14 @@ def report_history(report: Report) -> list[HistoryEntry]:
     # Events aggregates every tracked model's history; pgh_context is the
     # request context (the user id) as JSON.
     events = list(pghistory.models.Events.objects.references(report).order_by("-pgh_created_at"))
-    user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    user_ids = {int(uid) for e in events if (uid := (e.pgh_context or {}).get("user"))}
     users = {
         u.pk: (u.get_full_name() or u.username)
         for u in get_user_model().objects.filter(pk__in=user_ids)
     }
     entries = []
     for event in events:
-        user_id = (event.pgh_context or {}).get("user")
+        user_id = int((event.pgh_context or {}).get("user") or 0)
         data = event.pgh_data or {}
         if event.pgh_label == "update":
             changes = [
@@ -366,7 +367,7 @@ def report_for_scoring(pk: int) -> Report:
 @dataclass
 class SummaryRow:
     district: District
-    report: dict[str, Any] | None
+    report: Mapping[str, Any] | None
     late: bool
 
 
@@ -404,7 +405,7 @@ def indicator_summary(
     averages = [
         (
             group,
-            (sum(scores[group.pk]) / len(scores[group.pk])).quantize(Decimal("0.01"))
+            (sum(scores[group.pk], Decimal(0)) / len(scores[group.pk])).quantize(Decimal("0.01"))
             if scores[group.pk]
             else None,
             len(scores[group.pk]),

@@ -160,11 +160,9 @@ def _code_for(font: Any, glyph_id: int, text: str) -> int:
     return code
 
 
-@dataclass(slots=True)
-class _PlannedGlyph:
-    pango_font: Any
-    glyph_id: int | None  # None: keep WeasyPrint's code (unknown glyph, undecodable text)
-    text: str
+# One glyph shown by draw_first_line: (Pango font, glyph id, text). A glyph id of None
+# means "keep WeasyPrint's code" (unknown glyph, undecodable text).
+_PlannedGlyph = tuple[Any, int | None, str]
 
 
 class _LineRecoder:
@@ -189,36 +187,36 @@ class _LineRecoder:
         self._forward(text)
 
     def _recode(self, match: re.Match[str]) -> str:
-        if self._plan is None:
-            self._plan = self._build_plan()
+        plan = self._plan
+        if plan is None:
+            plan = self._plan = self._build_plan()
         hex_codes = match.group(1)
+        length = len(hex_codes)
         recoded = []
         start = 0
-        while start < len(hex_codes):
-            if self._position >= len(self._plan):
+        while start < length:
+            if self._position >= len(plan):
                 raise _PlanMismatchError
-            planned = self._plan[self._position]
+            pango_font, glyph_id, text = plan[self._position]
             self._position += 1
-            font, aliasable = self._font(planned.pango_font)
+            font, aliasable = self._fonts.get(pango_font) or self._font(pango_font)
             size = 2 if font.bitmap else 4
             chunk = hex_codes[start : start + size]
             start += size
             if len(chunk) != size:
                 raise _PlanMismatchError
-            if planned.glyph_id is None or not aliasable:
-                recoded.append(chunk)
-                continue
-            if int(chunk, 16) != planned.glyph_id:
-                raise _PlanMismatchError
-            recoded.append(f"{_code_for(font, planned.glyph_id, planned.text):04x}")
+            if glyph_id is not None and aliasable:
+                if int(chunk, 16) != glyph_id:
+                    raise _PlanMismatchError
+                if font.to_unicode.get(glyph_id, text) != text:
+                    chunk = f"{_code_for(font, glyph_id, text):04x}"
+            recoded.append(chunk)
         return f"<{''.join(recoded)}>"
 
     def _font(self, pango_font: Any) -> tuple[Any, bool]:
-        known = self._fonts.get(pango_font)
-        if known is None:
-            # WeasyPrint has already added this font when it wrote the glyphs being shown.
-            font, _ = self._stream.add_font(pango_font)
-            known = self._fonts[pango_font] = (font, _can_have_extra_codes(font))
+        # WeasyPrint has already added this font when it wrote the glyphs being shown.
+        font, _ = self._stream.add_font(pango_font)
+        known = self._fonts[pango_font] = (font, _can_have_extra_codes(font))
         return known
 
     def _build_plan(self) -> list[_PlannedGlyph]:
@@ -231,35 +229,37 @@ class _LineRecoder:
         plan: list[_PlannedGlyph] = []
         line = pango.pango_layout_get_line_readonly(self._layout.layout, 0)
         utf8_text = self._layout.text.encode()
+        empty = pango.PANGO_GLYPH_EMPTY
+        unknown = pango.PANGO_GLYPH_UNKNOWN_FLAG
         run = line.runs
         while run != ffi.NULL:
             glyph_item = run.data
             run = run.next
             item = glyph_item.item
             glyph_string = glyph_item.glyphs
-            glyphs = glyph_string.glyphs
-            clusters = glyph_string.log_clusters
             count = glyph_string.num_glyphs
+            glyph_ids = [info.glyph for info in glyph_string.glyphs[0:count]]
+            # Cluster starts, with the item end after the last glyph (before the first
+            # one for right-to-left runs): glyph i stands for bounds[i]:bounds[i + 1].
+            bounds = [item.offset + cluster for cluster in glyph_string.log_clusters[0:count]]
+            if item.analysis.level % 2:  # Same test as draw_first_line.
+                bounds.insert(0, item.offset + item.length)
+            else:
+                bounds.append(item.offset + item.length)
             pango_font = item.analysis.font
-            right_to_left = item.analysis.level % 2  # Same test as draw_first_line.
-            for i in range(count):
-                glyph_id = glyphs[i].glyph
-                if glyph_id == pango.PANGO_GLYPH_EMPTY:
+            for i, glyph_id in enumerate(glyph_ids):
+                if glyph_id == empty:
                     continue  # Shown as a positioning number, not as a code.
-                if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                    plan.append(_PlannedGlyph(pango_font, None, ""))
+                if glyph_id & unknown:
+                    plan.append((pango_font, None, ""))
                     continue
-                start = clusters[i]
-                if right_to_left:
-                    end = item.length if i == 0 else clusters[i - 1]
-                else:
-                    end = item.length if i == count - 1 else clusters[i + 1]
+                first, last = sorted(bounds[i : i + 2])
                 try:
-                    text = utf8_text[item.offset + start : item.offset + end].decode()
+                    text = utf8_text[first:last].decode()
                 except UnicodeDecodeError:
-                    plan.append(_PlannedGlyph(pango_font, None, ""))
+                    plan.append((pango_font, None, ""))
                 else:
-                    plan.append(_PlannedGlyph(pango_font, glyph_id, text))
+                    plan.append((pango_font, glyph_id, text))
         return plan
 
 
