@@ -54,3 +54,23 @@ class HtmxLoginRequiredMiddleware:
                 "เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง", status=401, content_type="text/plain"
             )
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz/ before host validation and the HTTPS redirect.
+
+    docker-compose and load balancers probe the container over plain HTTP on
+    127.0.0.1, which is neither an allowed host nor HTTPS in production.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz/" and request.method == "GET":
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return HttpResponse("ok", content_type="text/plain")
+        return self.get_response(request)

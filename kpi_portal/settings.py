@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kpi_portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files under gunicorn, with far-future caching.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -70,9 +70,11 @@ class Browser:
         # its errors); any other console error is a defect.
         self.page.on(
             "console",
-            lambda m: m.type == "error"
-            and "status of 422" not in m.text
-            and self.console_errors.append(m.text),
+            lambda m: (
+                m.type == "error"
+                and "status of 422" not in m.text
+                and self.console_errors.append(m.text)
+            ),
         )
 
     def log_in(self, username: str) -> None:

@@ -28,3 +28,13 @@ class TestLanguage:
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
         response = client.get(reverse("district_home", args=["1017"]))
         assert response["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_on_any_host_in_production(
+    client: object, settings: object
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
+    settings.ALLOWED_HOSTS = ["kpi.example.go.th"]  # type: ignore[attr-defined]
+    response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")  # type: ignore[attr-defined]
+    assert (response.status_code, response.content) == (200, b"ok")
