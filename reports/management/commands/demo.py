@@ -25,6 +25,6 @@ class Command(BaseCommand):
                 "pass --allow-without-debug if this really is a demo machine."
             )
         users = load_demo()
-        self.stdout.write("Demo data loaded. Sign in at http://127.0.0.1:8000/ with:")
+        self.stdout.write(f"Demo data loaded. Demo users (password {DEMO_PASSWORD}):")
         for user in users:
-            self.stdout.write(f"  {user.username:<16} {DEMO_PASSWORD}   {user.description}")
+            self.stdout.write(f"  {user.username:<16} {user.description}")
