@@ -388,3 +388,9 @@ def test_district_head_may_submit(personas: Personas, open_budget: Assignment) -
     assert response.status_code == 302
     report = Report.objects.get(assignment=open_budget, quarter=1)
     assert (report.status, report.submitted_by) == (Status.SUBMITTED, personas.head_hk)
+
+
+@pytest.mark.django_db
+def test_report_page_links_to_its_history(personas: Personas, pn_budget: Assignment) -> None:
+    page = personas.client(personas.officer_pn).get(reverse("report_page", args=[pn_budget.pk, 1]))
+    assert reverse("report_history", args=[pn_budget.pk, 1]) in page.content.decode()
