@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "pgtrigger",
+    "django_tasks_db",
     "pghistory",
     "kpi_portal",
     "districts",
@@ -131,6 +132,22 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Rendered PDFs are cached by a digest of the data they show (reports/pdf.py);
+# a file cache is shared by every gunicorn worker on the machine.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdf": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PDF_CACHE_DIR", default=str(BASE_DIR / "var" / "pdf-cache")),
+        "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", default=5000)},
+    },
+}
+
+# Background work (booklets, quarter summaries) through Django's tasks framework,
+# queued in PostgreSQL and run by `manage.py db_worker` (no extra server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PRINT_JOB_ATTEMPTS = env_int("PRINT_JOB_ATTEMPTS", default=3)
+
 # Content-security policy (Django 6 built-in): no inline scripts or styles,
 # nothing loaded from other origins.
 from django.utils.csp import CSP  # noqa: E402
@@ -167,5 +184,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every layout step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "kpi_portal.views.csrf_failure"

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from districts import views as district_views
 from kpi_portal import views
+from reports import print_views
 from reports import urls as report_urls
 from reports import views as report_views
 
@@ -21,7 +22,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("districts/<str:code>/", district_views.home, name="district_home"),
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
+    path("assignments/<int:pk>/sheet.pdf", report_views.sheet_pdf, name="assignment_sheet_pdf"),
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
     path("office/", include("reports.office_urls")),
+    path("prints/", print_views.prints, name="prints"),
+    path("prints/<int:job_id>/", print_views.job_status, name="print_job"),
+    path("prints/<int:job_id>/download/", print_views.job_download, name="print_job_download"),
     path("admin/", admin.site.urls),
 ]

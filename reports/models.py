@@ -384,3 +384,67 @@ class YearSummary(models.Model):
 
     def __str__(self) -> str:
         return f"สรุปผล {self.assignment}"
+
+
+class PrintJob(models.Model):
+    """A booklet or quarter summary being printed in the background."""
+
+    class Kind(models.TextChoices):
+        BOOKLET = "booklet", _("เล่มรายงานของสำนักงานเขต")
+        SUMMARY = "summary", _("สรุปผลรายไตรมาสของ สยป.")
+
+    class JobStatus(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังพิมพ์")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
+
+    kind = models.CharField(_("ชนิด"), max_length=20, choices=Kind.choices)
+    fiscal_year = models.ForeignKey(
+        "indicators.FiscalYear", on_delete=models.CASCADE, verbose_name=_("ปีงบประมาณ")
+    )
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาส"), null=True, blank=True)
+    districts = models.ManyToManyField(
+        "districts.District", blank=True, verbose_name=_("สำนักงานเขต")
+    )
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("ทำแล้ว"), default=0)
+    total = models.PositiveIntegerField(_("ทั้งหมด"), default=1)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายาม"), default=0)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    file = models.FileField(_("ไฟล์"), upload_to="prints/", blank=True, max_length=255)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ผู้สั่งพิมพ์"),
+    )
+    created_at = models.DateTimeField(_("สั่งพิมพ์เมื่อ"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("งานพิมพ์")
+        verbose_name_plural = _("งานพิมพ์")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=F("total")), name="print_job_progress_within_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="print_job_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.fiscal_year} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.progress / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.JobStatus.DONE, self.JobStatus.FAILED)

@@ -26,13 +26,14 @@ express this, whatever text it chooses.
 Fix
 ---
 Give each (glyph id, text) pair its own character code. The first text seen for a glyph
-keeps the glyph id as its code (so documents without conflicts are written exactly as
-before); a later occurrence of the same glyph id that stands for a different text gets a
-fresh code (a CID above the font's glyph count) whose ToUnicode entry is that text. The
-CIDFontType2 dictionary gets a ``/CIDToGIDMap`` stream mapping every such CID back to the
-original glyph id, and a ``/W`` entry with that glyph's width, so viewers draw exactly the
-same glyph at exactly the same place: the rendering is unchanged, only the text mapping
-is. Extractors need nothing beyond ToUnicode (no ActualText support, which pypdf lacks).
+keeps the glyph id as its code (so, with the default font subsetting, documents without
+conflicts are written exactly as before); a later occurrence of the same glyph id that
+stands for a different text gets a fresh code (a CID above the font's glyph count) whose
+ToUnicode entry is that text. The CIDFontType2 dictionary gets a ``/CIDToGIDMap`` stream
+mapping every such CID back to the original glyph id, and a ``/W`` entry with that
+glyph's width, so viewers draw exactly the same glyph at exactly the same place: the
+rendering is unchanged, only the text mapping is. Extractors need nothing beyond
+ToUnicode (pypdf ignores ``/ActualText``, so marked-content spans would not help it).
 
 At runtime this is done with four small wrappers, installed by :func:`install`:
 
@@ -43,8 +44,11 @@ At runtime this is done with four small wrappers, installed by :func:`install`:
   is checked against the glyph id it replaces; on any mismatch the rest of the line is
   left exactly as WeasyPrint wrote it.
 * ``weasyprint.pdf.fonts._build_vector_font_dictionary``: adds the ``/W`` entries and the
-  ``/CIDToGIDMap`` stream for the extra codes (and their ToUnicode entries when the full
-  font is embedded, ``full_fonts=True`` or PDF forms).
+  ``/CIDToGIDMap`` stream for the extra codes. When the whole font is embedded
+  (``full_fonts=True``, or a font used by PDF form fields), WeasyPrint writes ToUnicode
+  from the font's cmap table, which knows neither the extra codes nor glyphs that only
+  shaping produces (NIKHAHIT, shifted tone marks): the codes shown on the pages then get
+  the text they stand for, the rest of the cmap-based entries are kept.
 * ``Font.clean``: keeps the extra codes out of the glyph set given to the font subsetter.
 * ``Font.get_unused_glyph_id``: keeps codes for glyphs missing from the font (.notdef)
   from colliding with the extra codes.
@@ -55,9 +59,11 @@ behaviour. Each font has at most 65,536 codes; past that, WeasyPrint's behaviour
 Leading glyphs of a multi-glyph cluster still map to an empty string (WeasyPrint's
 choice), which pypdf and poppler handle.
 
-Cost: one extra pass over the glyphs of each drawn line (a few microseconds per line)
-and, per font that needed extra codes, a CIDToGIDMap of two bytes per glyph of the font
-(about 2 KB before compression for Sarabun).
+Cost: about 3 microseconds per drawn glyph (one pass over Pango's glyphs per line, and
+the rewriting of the lines that need extra codes): 3-4 ms for a page densely filled with
+Thai text (about 1,100 glyphs), roughly a tenth of WeasyPrint's own time for that page.
+Each font that needed extra codes adds a CIDToGIDMap of two bytes per glyph of the font
+(about 1.2 KB once compressed for Sarabun).
 """
 
 from __future__ import annotations
@@ -180,43 +186,63 @@ class _LineRecoder:
     def show_text(self, text: str) -> None:
         if not self._disabled:
             try:
-                text = _HEX_STRING.sub(self._recode, text)
+                text = self._recode_text(text)
             except _PlanMismatchError:
                 LOGGER.debug("Glyph plan mismatch, line left as WeasyPrint wrote it")
                 self._disabled = True
         self._forward(text)
 
-    def _recode(self, match: re.Match[str]) -> str:
+    def _recode_text(self, text: str) -> str:
+        # Odd items are the hexadecimal contents of <...> strings, even items the rest.
+        parts = _HEX_STRING.split(text)
+        if len(parts) == 1:
+            return text
         plan = self._plan
         if plan is None:
             plan = self._plan = self._build_plan()
-        hex_codes = match.group(1)
-        length = len(hex_codes)
-        recoded = []
+        position = self._position
+        if position >= len(plan):
+            raise _PlanMismatchError
+        # draw_first_line flushes its string whenever the font changes: one font per call.
+        font, aliasable = self._font(plan[position][0])
+        size = 2 if font.bitmap else 4
+        hex_strings = parts[1::2]
+        if any(len(hex_codes) % size for hex_codes in hex_strings):
+            raise _PlanMismatchError
+        count = sum(map(len, hex_strings)) // size
+        glyphs = plan[position : position + count]
+        if len(glyphs) != count:
+            raise _PlanMismatchError
+        self._position = position + count
+        if not aliasable:
+            return text
+        to_unicode = font.to_unicode
+        changes = [
+            (i, glyph_id, glyph_text)
+            for i, (_, glyph_id, glyph_text) in enumerate(glyphs)
+            if glyph_id is not None and to_unicode.get(glyph_id, glyph_text) != glyph_text
+        ]
+        if not changes:
+            return text  # Every glyph keeps its glyph id as its code.
+        codes = "".join(hex_strings)
+        chunks = [codes[i : i + size] for i in range(0, len(codes), size)]
+        for i, glyph_id, glyph_text in changes:
+            if int(chunks[i], 16) != glyph_id:
+                raise _PlanMismatchError
+            chunks[i] = f"{_code_for(font, glyph_id, glyph_text):04x}"
         start = 0
-        while start < length:
-            if self._position >= len(plan):
-                raise _PlanMismatchError
-            pango_font, glyph_id, text = plan[self._position]
-            self._position += 1
-            font, aliasable = self._fonts.get(pango_font) or self._font(pango_font)
-            size = 2 if font.bitmap else 4
-            chunk = hex_codes[start : start + size]
-            start += size
-            if len(chunk) != size:
-                raise _PlanMismatchError
-            if glyph_id is not None and aliasable:
-                if int(chunk, 16) != glyph_id:
-                    raise _PlanMismatchError
-                if font.to_unicode.get(glyph_id, text) != text:
-                    chunk = f"{_code_for(font, glyph_id, text):04x}"
-            recoded.append(chunk)
-        return f"<{''.join(recoded)}>"
+        for index in range(1, len(parts), 2):
+            end = start + len(parts[index]) // size
+            parts[index] = f"<{''.join(chunks[start:end])}>"
+            start = end
+        return "".join(parts)
 
     def _font(self, pango_font: Any) -> tuple[Any, bool]:
-        # WeasyPrint has already added this font when it wrote the glyphs being shown.
-        font, _ = self._stream.add_font(pango_font)
-        known = self._fonts[pango_font] = (font, _can_have_extra_codes(font))
+        known = self._fonts.get(pango_font)
+        if known is None:
+            # WeasyPrint has already added this font when it wrote the glyphs being shown.
+            font, _ = self._stream.add_font(pango_font)
+            known = self._fonts[pango_font] = (font, _can_have_extra_codes(font))
         return known
 
     def _build_plan(self) -> list[_PlannedGlyph]:
@@ -240,9 +266,11 @@ class _LineRecoder:
             count = glyph_string.num_glyphs
             glyph_ids = [info.glyph for info in glyph_string.glyphs[0:count]]
             # Cluster starts, with the item end after the last glyph (before the first
-            # one for right-to-left runs): glyph i stands for bounds[i]:bounds[i + 1].
-            bounds = [item.offset + cluster for cluster in glyph_string.log_clusters[0:count]]
-            if item.analysis.level % 2:  # Same test as draw_first_line.
+            # one for right-to-left runs): glyph i spans bounds[i] and bounds[i + 1].
+            offset = item.offset
+            bounds = [offset + cluster for cluster in ffi.unpack(glyph_string.log_clusters, count)]
+            right_to_left = item.analysis.level % 2  # Same test as draw_first_line.
+            if right_to_left:
                 bounds.insert(0, item.offset + item.length)
             else:
                 bounds.append(item.offset + item.length)
@@ -253,7 +281,10 @@ class _LineRecoder:
                 if glyph_id & unknown:
                     plan.append((pango_font, None, ""))
                     continue
-                first, last = sorted(bounds[i : i + 2])
+                if right_to_left:
+                    first, last = bounds[i + 1], bounds[i]
+                else:
+                    first, last = bounds[i], bounds[i + 1]
                 try:
                     text = utf8_text[first:last].decode()
                 except UnicodeDecodeError:

@@ -31,6 +31,7 @@ from reports.models import (
     DeadlineExtension,
     EvidenceFile,
     LetterReference,
+    PrintJob,
     RatioUpdate,
     Report,
     ReportTransition,
@@ -542,3 +543,44 @@ def deadline_extend(
         },
     )
     return extension
+
+
+@transaction.atomic
+def print_job_request(
+    *,
+    actor: Any,
+    kind: str,
+    fiscal_year: Any,
+    districts: list[Any] | None = None,
+    quarter: int | None = None,
+) -> PrintJob:
+    """Queue a booklet (one or many districts) or a quarter summary for the worker."""
+    from reports.tasks import print_job_run
+
+    membership = membership_of(actor)
+    office = sees_every_district(actor)
+    if kind == PrintJob.Kind.SUMMARY:
+        if not office:
+            raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่พิมพ์สรุปผลรายไตรมาสได้"))
+        if quarter not in (1, 2, 3, 4):
+            raise ReportError(_("กรุณาเลือกไตรมาส"))
+        districts = []
+    elif kind == PrintJob.Kind.BOOKLET:
+        if not districts:
+            raise ReportError(_("กรุณาเลือกสำนักงานเขตอย่างน้อย 1 เขต"))
+        if not office and (
+            membership is None or any(d.pk != membership.district_id for d in districts)
+        ):
+            raise ReportError(_("พิมพ์ได้เฉพาะเล่มรายงานของสำนักงานเขตของคุณ"))
+    else:
+        raise ReportError(_("ไม่รู้จักชนิดงานพิมพ์นี้"))
+    job = PrintJob.objects.create(
+        kind=kind,
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        requested_by=actor,
+        total=max(len(districts or []), 1) if kind == PrintJob.Kind.BOOKLET else 1,
+    )
+    job.districts.set(districts or [])
+    transaction.on_commit(lambda: print_job_run.enqueue(job.pk))
+    return job

@@ -21,7 +21,7 @@ from indicators.access import get_assignment_for_user
 from indicators.models import Assignment, MeasurementKind
 from kpi_portal.http import HtmxHttpRequest
 from kpi_portal.thaidigits import format_amount
-from reports import services
+from reports import pdf, services
 from reports.access import get_quarter_for_user
 from reports.forms import EvidenceForm, LetterForm, RatioUpdateForm, ReportForm, StepForm
 from reports.measures import ratio_percent
@@ -369,3 +369,22 @@ def history(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
             "history": report_history(report),
         },
     )
+
+
+@login_required
+@require_GET
+def sheet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The detail sheet as an official-looking Thai PDF (rendered within the request)."""
+    assignment, _can_edit = get_assignment_for_user(request, pk)
+    thai_digits = request.GET.get("digits", "thai") != "arabic"
+    sheet = assignment_sheet(assignment)
+    response = HttpResponse(
+        pdf.sheet_pdf(sheet, thai_digits=thai_digits), content_type="application/pdf"
+    )
+    name = (
+        f"sheet-{sheet.indicator.fiscal_year.year}-{assignment.district.code}-"
+        f"{sheet.indicator.code}.pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -16,10 +16,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from reports import pdf_text
 
@@ -132,8 +134,9 @@ def render_unfixed(
 def page_texts(pdf: bytes) -> tuple[str, ...]:
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            base_font = str(font.get_object()["/BaseFont"])
+        fonts = cast(DictionaryObject, page["/Resources"].get_object())["/Font"].get_object()
+        for font in cast(DictionaryObject, fonts).values():
+            base_font = str(cast(DictionaryObject, font.get_object())["/BaseFont"])
             assert "Sarabun" in base_font, f"fallback font used: {base_font}"
     return tuple(page.extract_text() for page in reader.pages)
 
@@ -163,6 +166,7 @@ SHEET_EXTRAS = {
     # Characters no font has (.notdef), drawn after the extra codes exist.
     "missing-glyphs": "<p>\U000f0000 สำ ข้\U000f0001 กา น้ำ</p>",
 }
+NO_CONFLICT = "กรุงเทพมหานคร กา 126,392,040.00 <b>ผู้อำนวย</b>"
 FONT_MODES: dict[str, dict[str, object]] = {"subset": {}, "full-fonts": {"full_fonts": True}}
 
 
@@ -172,6 +176,8 @@ def jobs() -> dict[str, tuple[str, dict[str, object]]]:
         order: (page_per_case(cases), {}) for order, cases in ORDERS.items()
     }
     documents["full-fonts"] = (page_per_case(UNWRAPPED), {"full_fonts": True})
+    # No glyph stands for two different texts here: nothing to change.
+    documents["no-conflict"] = (page_per_case([("plain", NO_CONFLICT, NO_CONFLICT)]), {})
     for extra, html in SHEET_EXTRAS.items():
         for mode, options in FONT_MODES.items():
             documents[f"sheet-{extra}-{mode}"] = (one_page_sheet(html), options)
@@ -235,6 +241,12 @@ def test_full_fonts_text(unfixed: dict[str, bytes], fixed: dict[str, bytes]) -> 
     assert {k: collapse(v) for k, v in after.items()} == {c[0]: c[2] for c in UNWRAPPED}
     before = pages_by_case(unfixed["full-fonts"], UNWRAPPED)
     assert collapse(before["samnakngan"]) != "สำนักงาน"
+
+
+def test_documents_without_conflicts_are_unchanged(
+    unfixed: dict[str, bytes], fixed: dict[str, bytes]
+) -> None:
+    assert fixed["no-conflict"] == unfixed["no-conflict"]
 
 
 def rasterize(pdf: bytes, directory: Path, name: str) -> list[Image.Image]:

@@ -1,0 +1,206 @@
+"""The one place WeasyPrint is called: Thai PDFs rendered from the page selectors.
+
+Fonts come from static/ (Sarabun with its licence), so rendering needs no
+network and no installed Thai font. Text copied out of the PDFs is the text
+that went in: reports.pdf_text fixes WeasyPrint's mapping of SARA AM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reports.selectors import AssignmentSheet
+
+
+@cache
+def _weasyprint() -> Any:
+    """Import WeasyPrint once per process (half a second) and install the text fix."""
+    import weasyprint
+
+    from reports import pdf_text
+
+    pdf_text.install()
+    return weasyprint
+
+
+def _static_roots() -> list[Path]:
+    return [Path(root).resolve() for root in settings.STATICFILES_DIRS]
+
+
+def _static_fetcher() -> Any:
+    """A URL fetcher that serves /static/… from the project's files and nothing else.
+
+    Printing never touches the network, and a missing font or stylesheet stops
+    the rendering instead of silently producing a PDF without Thai glyphs.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            prefix = "file:///static/"
+            if url.startswith(prefix):
+                path = finders.find(url.removeprefix(prefix).split("?")[0].split("#")[0])
+                if isinstance(path, str):
+                    return super().fetch(Path(path).as_uri(), headers)
+            elif url.startswith("file://"):
+                # Files referenced from a stylesheet (fonts), inside static/ only.
+                target = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
+                if any(target.is_relative_to(root) for root in _static_roots()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refusing to fetch {url!r} while printing")
+
+    return StaticOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+
+
+def html_to_pdf(html: str) -> bytes:
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher())
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def _print_html(template: str, context: dict[str, Any]) -> str:
+    # STATIC_URL is "static/": relative to base_url file:/// it resolves to
+    # file:///static/… which the fetcher maps onto the project's files.
+    return render_to_string(template, {"printed_at": timezone.now(), **context})
+
+
+def sheet_version(sheet: AssignmentSheet, *, thai_digits: bool) -> str:
+    """A digest of everything the printed sheet shows: it changes when any of it does."""
+    a = sheet.assignment
+    parts: list[Any] = [
+        "v1",
+        thai_digits,
+        a.pk,
+        a.code,
+        a.annual_target,
+        a.division_id,
+        [getattr(sheet.indicator, f.attname) for f in sheet.indicator._meta.concrete_fields],
+        sheet.summary,
+        [(n.code, n.title, n.title_en) for n in sheet.strategy_chain],
+        [
+            (
+                s.pk,
+                s.number,
+                s.title,
+                s.weight,
+                s.due_date,
+                s.due_note,
+                [(i.number, i.text) for i in s.sub_items.all()],
+            )
+            for s in sheet.steps
+        ],
+    ]
+    for row in sheet.rows:
+        report = row.report
+        parts.append(
+            (row.quarter, row.target, row.period.assessment_published_on if row.period else None)
+        )
+        if report is not None:
+            parts.append(
+                (
+                    report.pk,
+                    report.version,
+                    report.status,
+                    report.result,
+                    report.narrative,
+                    report.score,
+                    report.full_score,
+                    [
+                        (u.pk, u.as_of, u.numerator, u.denominator, u.note)
+                        for u in report.ratio_updates.all()
+                    ],
+                    [(p.step_id, p.done_on, p.note) for p in report.step_progress.all()],
+                    [(x.pk, x.number, x.dated, x.title) for x in report.letters.all()],
+                    [(f.pk, f.original_name) for f in report.evidence_files.all()],
+                )
+            )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def sheet_pdf(sheet: AssignmentSheet, *, thai_digits: bool = True) -> bytes:
+    """The detail sheet as a PDF, from the cache while its data is unchanged."""
+    key = f"sheet-pdf:{sheet.assignment.pk}:{sheet_version(sheet, thai_digits=thai_digits)}"
+    store = caches["pdf"]
+    cached: bytes | None = store.get(key)
+    if cached is not None:
+        return cached
+    pdf = html_to_pdf(_print_html("print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits}))
+    store.set(key, pdf, timeout=60 * 60 * 24 * 30)
+    return pdf
+
+
+def booklet_pdf(
+    sheets: list[AssignmentSheet], *, district: Any, fiscal_year: Any, thai_digits: bool = True
+) -> bytes:
+    """A district's booklet: a cover, a table of contents with page numbers, every sheet."""
+    return html_to_pdf(
+        _print_html(
+            "print/booklet.html",
+            {
+                "sheets": sheets,
+                "district": district,
+                "fiscal_year": fiscal_year,
+                "thai_digits": thai_digits,
+            },
+        )
+    )
+
+
+def summary_pdf(matrix: Any) -> bytes:
+    """The evaluation office's quarter summary, A4 landscape."""
+    # Eight indicators fit across a landscape page; wider matrices continue on
+    # further pages, each with the district column again.
+    columns = 8
+    chunks = [
+        {
+            "indicators": matrix.indicators[start : start + columns],
+            "rows": [(row, row.cells[start : start + columns]) for row in matrix.rows],
+            "tallies": matrix.by_indicator[start : start + columns],
+        }
+        for start in range(0, max(len(matrix.indicators), 1), columns)
+    ]
+    return html_to_pdf(
+        _print_html(
+            "print/summary.html",
+            {
+                "matrix": matrix,
+                "chunks": chunks,
+                "zone_averages": zone_averages(matrix),
+            },
+        )
+    )
+
+
+def zone_averages(matrix: Any) -> list[tuple[Any, list[Decimal | None]]]:
+    """Average score per zone group and indicator column of a matrix."""
+    result = []
+    for group in matrix.zone_groups:
+        averages: list[Decimal | None] = []
+        for column in range(len(matrix.indicators)):
+            scores = [
+                row.cells[column].report["score"]
+                for row in matrix.rows
+                if row.district.zone_group_id == group.pk
+                and row.cells[column] is not None
+                and row.cells[column].report is not None
+                and row.cells[column].report["score"] is not None
+            ]
+            averages.append(
+                (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"))
+                if scores
+                else None
+            )
+        result.append((group, averages))
+    return result

@@ -1,0 +1,97 @@
+"""The printed detail sheet: a real PDF, its text extracted with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from indicators.models import Assignment
+from reports.models import Report
+from tests.conftest import Personas
+
+
+@pytest.fixture(autouse=True)
+def pdf_cache(settings: object, tmp_path: object) -> None:
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pdf": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+
+
+def fetch(personas: Personas, assignment: Assignment, query: str = "") -> tuple[bytes, str]:
+    response = personas.client(
+        personas.officer_hk if assignment.district.code == "1017" else personas.officer_pn
+    ).get(reverse("assignment_sheet_pdf", args=[assignment.pk]) + query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return response.content, text
+
+
+def flat(text: str) -> str:
+    """Extracted text as one line: a line wrap between two Thai letters joins them
+    (Thai puts no space between words), any other run of whitespace is one space."""
+    joined = re.sub(r"(?<=[\u0e00-\u0e7f])\n(?=[\u0e00-\u0e7f])", "", text)
+    return re.sub(r"\s+", " ", joined)
+
+
+@pytest.mark.django_db
+class TestSheetPdf:
+    def test_seed_001_text_survives_copying(self, personas: Personas, hk_sheet: Assignment) -> None:
+        content, text = fetch(personas, hk_sheet)
+        page = flat(text)
+        for expected in [
+            "5.2 (องค์ประกอบที่ 5) ร้อยละความสำเร็จในการพัฒนาและจัดเก็บฐานข้อมูลหรือการให้บริการ",
+            "5009-0963",
+            "สำนักงานเขตห้วยขวาง",
+            "ตัวชี้วัดเชิงยุทธศาสตร์",
+            "*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ 3: 100",
+            "95 / 100",
+            "กท 4810/3336 ลงวันที่ 25 มิถุนายน 2564",
+            "ด้านที่ ๗ – การบริหารจัดการเมืองมหานคร : Management Strategy",
+            "๗.๕.๑.๓ โครงสร้างพื้นฐานด้านเทคโนโลยีสารสนเทศและการสื่อสารมีประสิทธิภาพ",
+            "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง",
+        ]:
+            assert expected in page, expected
+        assert "สานัก" not in page  # SARA AM is not lost
+        reader = PdfReader(io.BytesIO(content))
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+        pages = len(reader.pages)
+        assert f"หน้า 1/{pages}" in flat(reader.pages[0].extract_text())
+        assert "พิมพ์เมื่อ" in page
+
+    def test_arabic_digits_on_request(self, personas: Personas, hk_sheet: Assignment) -> None:
+        _content, text = fetch(personas, hk_sheet, "?digits=arabic")
+        assert "7.5.1.3 โครงสร้างพื้นฐาน" in flat(text)
+
+    def test_budget_amounts_with_separators(
+        self, personas: Personas, pn_budget: Assignment
+    ) -> None:
+        _content, text = fetch(personas, pn_budget)
+        assert "126,392,040.00" in text and "13,048,289.81" in text and "76.17" in text
+
+    def test_cached_until_the_data_changes(self, personas: Personas, hk_sheet: Assignment) -> None:
+        first, _ = fetch(personas, hk_sheet)
+        again, _ = fetch(personas, hk_sheet)
+        assert again == first  # served from the cache: the very same bytes
+        Report.objects.filter(assignment=hk_sheet, quarter=1).update(
+            narrative="ข้อความใหม่ของไตรมาสที่ 1"
+        )
+        changed, text = fetch(personas, hk_sheet)
+        assert changed != first
+        assert "ข้อความใหม่ของไตรมาสที่ 1" in flat(text)
+
+    def test_other_district_gets_404(self, personas: Personas, hk_sheet: Assignment) -> None:
+        response = personas.client(personas.officer_pn).get(
+            reverse("assignment_sheet_pdf", args=[hk_sheet.pk])
+        )
+        assert response.status_code == 404
