@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from districts.selectors import district_home
 from indicators.access import get_district_for_user
@@ -16,6 +17,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 @login_required
+@require_GET
 def home(request: HtmxHttpRequest, code: str) -> HttpResponse:
     district = get_district_for_user(request, code)
     year = _int_or_none(request.GET.get("year"))

@@ -38,3 +38,18 @@ def test_healthz_answers_plain_http_on_any_host_in_production(
     settings.ALLOWED_HOSTS = ["kpi.example.go.th"]  # type: ignore[attr-defined]
     response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")  # type: ignore[attr-defined]
     assert (response.status_code, response.content) == (200, b"ok")
+
+
+@pytest.mark.django_db
+def test_login_is_throttled_with_a_thai_message(personas: Personas) -> None:
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    for _attempt in range(5):
+        client.post(reverse("login"), {"username": "huaikhwang", "password": "ผิด"})
+    personas.officer_hk.set_password("right-password")
+    personas.officer_hk.save()
+    locked = client.post(reverse("login"), {"username": "huaikhwang", "password": "right-password"})
+    assert locked.status_code == 429
+    assert "เข้าสู่ระบบไม่สำเร็จหลายครั้ง" in locked.content.decode()
+    assert "_auth_user_id" not in client.session

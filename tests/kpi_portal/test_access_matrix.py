@@ -1,0 +1,308 @@
+"""Who gets what at every URL of the project, for every persona.
+
+The patterns come from the URL resolver, so a page added tomorrow is covered
+the day it is added: an unclassified pattern fails `test_every_url_is_classified`
+until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Sum
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from districts.models import District, Membership, Role
+from indicators.models import Assignment
+from reports.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    LetterReference,
+    PrintJob,
+    RatioUpdate,
+    Report,
+    ReportTransition,
+    StepProgress,
+)
+from tests.conftest import Personas
+
+# Who may use each named URL.
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in person
+DISTRICT_READ = "district_read"  # the district's staff and the evaluation office
+DISTRICT_WRITE = "district_write"  # the district's staff only; the office reads, gets 403
+OFFICE = "office"  # the evaluation office only; district staff get 403
+OWN_JOBS = "own_jobs"  # whoever asked for the print job, and the office
+ADMIN = "admin"  # Django admin: staff only
+
+RULES = {
+    "home": SIGNED_IN,
+    "healthz": PUBLIC,
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "set_language": PUBLIC,
+    "district_home": DISTRICT_READ,
+    "assignment_sheet": DISTRICT_READ,
+    "assignment_sheet_pdf": DISTRICT_READ,
+    "report_page": DISTRICT_WRITE,
+    "report_submit": DISTRICT_WRITE,
+    "ratio_add": DISTRICT_WRITE,
+    "ratio_preview": DISTRICT_WRITE,
+    "ratio_edit": DISTRICT_WRITE,
+    "ratio_delete": DISTRICT_WRITE,
+    "step_save": DISTRICT_WRITE,
+    "evidence_upload": DISTRICT_WRITE,
+    "evidence_download": DISTRICT_READ,
+    "evidence_delete": DISTRICT_WRITE,
+    "letter_add": DISTRICT_WRITE,
+    "letter_delete": DISTRICT_WRITE,
+    "report_history": DISTRICT_READ,
+    "office_home": OFFICE,
+    "office_queue": OFFICE,
+    "office_summary": OFFICE,
+    "office_score": OFFICE,
+    "office_return": OFFICE,
+    "office_reopen": OFFICE,
+    "office_extend": OFFICE,
+    "prints": SIGNED_IN,
+    "print_job": OWN_JOBS,
+    "print_job_download": OWN_JOBS,
+}
+
+POST_ONLY = {
+    "report_submit",
+    "ratio_add",
+    "ratio_preview",
+    "ratio_edit",
+    "ratio_delete",
+    "step_save",
+    "evidence_upload",
+    "evidence_delete",
+    "letter_add",
+    "letter_delete",
+    "office_return",
+    "office_reopen",
+    "office_extend",
+}
+GET_ONLY = {
+    "district_home",
+    "assignment_sheet",
+    "assignment_sheet_pdf",
+    "evidence_download",
+    "report_history",
+    "office_home",
+    "office_queue",
+    "office_summary",
+    "print_job",
+    "print_job_download",
+}
+
+PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    pattern: str
+    converters: tuple[str, ...]
+
+
+def _walk(patterns: list[object], namespace: str = "", prefix: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            space = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, space, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            full = prefix + str(entry.pattern)
+            converters = tuple(get_resolver().pattern.converters) if False else ()
+            names = (
+                tuple(part.split(">")[0].split(":")[-1] for part in full.split("<")[1:])
+                or converters
+            )
+            yield Route(f"{namespace}{entry.name}" if entry.name else "", full, names)
+
+
+def routes() -> list[Route]:
+    return [r for r in _walk(get_resolver().url_patterns) if r.name]
+
+
+def test_every_url_is_classified() -> None:
+    unclassified = [
+        r.name for r in routes() if not r.name.startswith("admin:") and r.name not in RULES
+    ]
+    assert unclassified == [], (
+        f"decide who may use these URLs and add them to RULES: {unclassified}"
+    )
+
+
+@pytest.fixture
+def world(personas: Personas) -> dict[str, object]:
+    """Objects of district A (Huai Khwang) that the URLs point at, and the clients."""
+    hk = Assignment.objects.get(code="5009-0963")
+    report = Report.objects.get(assignment=hk, quarter=2)
+    evidence = EvidenceFile.objects.create(
+        report=report,
+        file=SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF\n"),
+        original_name="หลักฐาน.pdf",
+        content_type="application/pdf",
+        size=14,
+    )
+    letter = report.letters.first() or LetterReference.objects.create(
+        report=report, number="กท 1/1", dated=dt.date(2021, 3, 1), title="ทดสอบ"
+    )
+    job = PrintJob.objects.create(
+        kind=PrintJob.Kind.BOOKLET,
+        fiscal_year=hk.indicator.fiscal_year,
+        requested_by=personas.officer_hk,
+        status=PrintJob.JobStatus.DONE,
+    )
+    job.file.save("booklet.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    deactivated = get_user_model().objects.create_user("retired", is_active=False)
+    Membership.objects.create(
+        user=deactivated, role=Role.OFFICER, district=District.objects.get(code="1017")
+    )
+    users = {
+        "anonymous": None,
+        "officer_a": personas.officer_hk,
+        "officer_b": personas.officer_pn,
+        "head_a": personas.head_hk,
+        "evaluator": personas.evaluator,
+        "admin": personas.admin,
+        "deactivated": deactivated,
+    }
+    values = {
+        "pk": hk.pk,
+        "quarter": 2,
+        "code": "1017",
+        "report_id": report.pk,
+        "update_id": 1,
+        "step_id": hk.indicator.steps.first().pk,  # type: ignore[union-attr]
+        "evidence_id": evidence.pk,
+        "letter_id": letter.pk,
+        "job_id": job.pk,
+    }
+    return {"users": users, "values": values}
+
+
+def client_for(user: object | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def state() -> tuple[object, ...]:
+    """What a refused request must not change."""
+    return (
+        Report.objects.aggregate(v=Sum("version"))["v"],
+        Report.objects.count(),
+        RatioUpdate.objects.count(),
+        StepProgress.objects.count(),
+        LetterReference.objects.count(),
+        EvidenceFile.objects.count(),
+        ReportTransition.objects.count(),
+        DeadlineExtension.objects.count(),
+        PrintJob.objects.count(),
+    )
+
+
+def expected(name: str, persona: str, method: str) -> set[int]:
+    """The status codes a persona may get for one method on one named URL."""
+    rule = RULES[name]
+    office = persona in ("evaluator", "admin")
+    allowed = {200, 302, 422}
+    if rule == PUBLIC:
+        return {200, 302, 405}
+    if persona in ("anonymous", "deactivated"):
+        return {302}
+    wrong_method = (method == "get" and name in POST_ONLY) or (
+        method == "post" and name in GET_ONLY
+    )
+    if rule == OFFICE and not office:
+        return {403}
+    if wrong_method:
+        return {405}
+    if rule == SIGNED_IN:
+        return allowed | {403}
+    if persona == "officer_b" and rule in (DISTRICT_READ, DISTRICT_WRITE):
+        return {404}
+    if rule == DISTRICT_READ:
+        return {200}
+    if rule == DISTRICT_WRITE:
+        if office:
+            return {200} if method == "get" else {403}
+        return allowed | {404}  # a child object that belongs elsewhere is not found
+    if rule == OFFICE:
+        return allowed
+    if rule == OWN_JOBS:
+        return {200} if persona in ("officer_a", "evaluator", "admin") else {404}
+    raise AssertionError(rule)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix(world: dict[str, object], persona: str) -> None:
+    users: dict[str, object] = world["users"]  # type: ignore[assignment]
+    values: dict[str, object] = world["values"]  # type: ignore[assignment]
+    client = client_for(users[persona])
+    failures = []
+    for route in routes():
+        if route.name.startswith("admin:") or route.name in ("logout",):
+            continue
+        url = reverse(route.name, kwargs={name: values[name] for name in route.converters})
+        rule = RULES[route.name]
+        for method in ("get", "post"):
+            for htmx in (False, True):
+                headers = {"HX-Request": "true"} if htmx else {}
+                before = state()
+                response = getattr(client, method)(url, headers=headers)
+                code = response.status_code
+                want = expected(route.name, persona, method)
+                if (
+                    rule in (DISTRICT_WRITE, DISTRICT_READ, OFFICE, OWN_JOBS, SIGNED_IN)
+                    and persona in ("anonymous", "deactivated")
+                    and htmx
+                ):
+                    want = {401}  # htmx without a session keeps the page and says so
+                if code not in want:
+                    failures.append(
+                        f"{persona} {method.upper()} {url} htmx={htmx}: "
+                        f"{code}, expected {sorted(want)}"
+                    )
+                refused = code in (302, 401, 403, 404, 405) and rule != PUBLIC
+                if refused and state() != before:
+                    failures.append(f"{persona} {method.upper()} {url}: refused but changed data")
+                if code >= 500:
+                    failures.append(f"{persona} {method.upper()} {url}: server error")
+    assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_for_staff_only(world: dict[str, object], persona: str) -> None:
+    users: dict[str, object] = world["users"]  # type: ignore[assignment]
+    client = client_for(users[persona])
+    for model in [
+        m
+        for app in ("districts", "indicators", "reports")
+        for m in apps.get_app_config(app).get_models()
+    ]:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        try:
+            url = reverse(name)
+        except Exception:  # noqa: S112 - models without an admin page
+            continue
+        response = client.get(url)
+        if persona == "admin":
+            assert response.status_code == 200, (name, response.status_code)
+        else:
+            assert response.status_code == 302, (persona, name)
+            assert response["Location"].startswith(reverse("admin:login"))

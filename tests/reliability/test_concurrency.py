@@ -1,0 +1,188 @@
+"""Many officers saving and submitting the same report at the same moment.
+
+Eight separate processes log in to the live server through the login form,
+open Phra Nakhon's FY2564 budget report for Q1, wait for a common start signal
+and then post at once: half save the narrative (each with the version the page
+showed), half submit. Every request must get a definite answer, exactly the
+winners' changes may be stored, and nothing may be duplicated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.models import Assignment, ReportingPeriod
+from reports import services
+from reports.demo.loader import DEMO_PASSWORD, load_demo
+from reports.models import DeadlineExtension, Report, ReportTransition, Status
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+WORKERS = 8
+REQUEST_TIMEOUT = 30.0
+CONFLICT = "มีผู้อื่นบันทึกรายงานนี้ระหว่างที่คุณแก้ไข"
+WORKER_SCRIPT = Path(__file__).with_name("http_worker.py")
+THAI = range(0x0E00, 0x0E80)
+
+
+@pytest.fixture
+def budget_q1(transactional_db: None) -> Assignment:
+    """Phra Nakhon's FY2564 budget indicator: Q1 emptied, deadline extended, real password."""
+    if not Assignment.objects.filter(code="5009-0963").exists():
+        load_demo()
+    officer = get_user_model().objects.get(username="phranakhon")
+    officer.set_password(DEMO_PASSWORD)
+    officer.save(update_fields=["password"])
+    assignment = Assignment.objects.get(
+        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+    )
+    Report.objects.filter(assignment=assignment, quarter=1).delete()
+    DeadlineExtension.objects.update_or_create(
+        district=assignment.district,
+        period=ReportingPeriod.objects.get(fiscal_year__year=2564, quarter=1),
+        defaults={
+            "deadline": timezone.localdate() + dt.timedelta(days=10),
+            "reason": "ทดสอบ",
+            "granted_at": timezone.now(),
+        },
+    )
+    return assignment
+
+
+def run_workers(base_url: str, posts: list[tuple[str, str]], page: str) -> list[dict]:
+    """Start one process per (path, narrative), release them together, collect answers."""
+    processes = [
+        subprocess.Popen(  # noqa: S603 (fixed arguments)
+            [
+                sys.executable,
+                str(WORKER_SCRIPT),
+                base_url,
+                page,
+                path,
+                "phranakhon",
+                DEMO_PASSWORD,
+                narrative,
+                str(REQUEST_TIMEOUT),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path, narrative in posts
+    ]
+    try:
+        for process in processes:
+            ready = process.stdout.readline().strip()  # type: ignore[union-attr]
+            assert ready == "READY", process.stderr.read()  # type: ignore[union-attr]
+        for process in processes:
+            process.stdin.write("GO\n")  # type: ignore[union-attr]
+            process.stdin.flush()  # type: ignore[union-attr]
+        answers = []
+        for process in processes:
+            out, err = process.communicate(timeout=REQUEST_TIMEOUT + 10)
+            assert process.returncode == 0, err
+            answers.append(json.loads(out.strip().splitlines()[-1]))
+        return answers
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def assert_constraints_hold() -> None:
+    """Every constraint of the database still validates against the stored rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE contype IN ('c', 'f') AND NOT convalidated"
+        )
+        assert cursor.fetchall() == []
+    for report in Report.objects.all():
+        report.validate_constraints()
+
+
+def is_thai(text: str) -> bool:
+    return any(ord(c) in THAI for c in text)
+
+
+def test_simultaneous_saves_and_submissions_of_one_report(
+    live_server: object, budget_q1: Assignment
+) -> None:
+    page = reverse("report_page", args=[budget_q1.pk, 1])
+    submit = reverse("report_submit", args=[budget_q1.pk, 1])
+    texts = [f"รายงานผลการเบิกจ่าย ฉบับของผู้ส่งคนที่ {i} — {'ก' * (i + 1)}" for i in range(WORKERS)]
+    posts = [(page if i % 2 == 0 else submit, texts[i]) for i in range(WORKERS)]
+
+    started = time.monotonic()
+    answers = run_workers(live_server.url, posts, page)  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 60
+
+    saves = [(a, texts[i]) for i, a in enumerate(answers) if i % 2 == 0]
+    submits = [a for i, a in enumerate(answers) if i % 2 == 1]
+    for answer in answers:
+        # A definite answer: success (a redirect back to the page) or a Thai refusal.
+        assert answer["status"] in (302, 422), answer
+        if answer["status"] == 422:
+            assert answer["conflict"] or any(is_thai(e) for e in answer["errors"]), answer
+        else:
+            assert answer["location"].endswith(page), answer
+
+    report = Report.objects.get(assignment=budget_q1, quarter=1)  # exactly one row
+    saved = [text for answer, text in saves if answer["status"] == 302]
+    submitted = [a for a in submits if a["status"] == 302]
+    # Every page was read before any post: all saves started from version 1.
+    assert {a["version_sent"] for a in answers} == {1}
+    assert len(saved) <= 1
+    assert len(submitted) == 1
+    # No lost update: the stored text is the one winning save (or still empty).
+    assert report.narrative == (saved[0] if saved else "")
+    # Each successful write claimed exactly one version.
+    assert report.version == 1 + len(saved) + len(submitted)
+    assert report.status == Status.SUBMITTED
+    assert report.submitted_at is not None
+    transitions = list(report.transitions.values_list("from_status", "to_status"))
+    assert sorted(transitions) == [("", Status.DRAFT), (Status.DRAFT, Status.SUBMITTED)]
+    # Losing saves were told about the conflict or that the report is no longer editable.
+    for answer, _text in saves:
+        if answer["status"] == 422:
+            assert answer["conflict"] or any("แก้ไขไม่ได้" in e for e in answer["errors"])
+    assert_constraints_hold()
+
+
+def test_simultaneous_saves_of_an_open_draft_lose_nothing(
+    live_server: object, budget_q1: Assignment
+) -> None:
+    officer = get_user_model().objects.get(username="phranakhon")
+    report = services.report_start(assignment=budget_q1, quarter=1, actor=officer)
+    services.report_update(report=report, actor=officer, expected_version=1, narrative="ฉบับแรก")
+    page = reverse("report_page", args=[budget_q1.pk, 1])
+    texts = [f"ข้อความของผู้บันทึกคนที่ {i}" for i in range(WORKERS)]
+
+    answers = run_workers(live_server.url, [(page, t) for t in texts], page)  # type: ignore[attr-defined]
+
+    assert {a["version_sent"] for a in answers} == {2}
+    winners = [texts[i] for i, a in enumerate(answers) if a["status"] == 302]
+    losers = [a for a in answers if a["status"] != 302]
+    assert len(winners) == 1, answers
+    for answer in losers:
+        assert answer["status"] == 422 and answer["conflict"], answer
+    report.refresh_from_db()
+    assert report.narrative == winners[0]
+    assert report.version == 3
+    assert report.status == Status.DRAFT
+    assert Report.objects.filter(assignment=budget_q1, quarter=1).count() == 1
+    assert ReportTransition.objects.filter(report=report).count() == 1
+    assert_constraints_hold()
