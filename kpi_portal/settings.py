@@ -163,6 +163,8 @@ CACHES = {
 # queued in PostgreSQL and run by `manage.py db_worker` (no extra server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PRINT_JOB_ATTEMPTS = env_int("PRINT_JOB_ATTEMPTS", default=3)
+# A running job whose worker has not reported for this long is queued again.
+PRINT_JOB_STALE_SECONDS = env_int("PRINT_JOB_STALE_SECONDS", default=600)
 
 # Content-security policy (Django 6 built-in): no inline scripts or styles,
 # nothing loaded from other origins.

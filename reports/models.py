@@ -423,6 +423,10 @@ class PrintJob(models.Model):
     )
     created_at = models.DateTimeField(_("สั่งพิมพ์เมื่อ"), auto_now_add=True)
     finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+    # The worker touches the heartbeat as it goes; a running job whose heartbeat
+    # stopped belongs to a worker that died, and is queued again.
+    heartbeat_at = models.DateTimeField(_("ทำงานล่าสุดเมื่อ"), null=True, blank=True)
+    task_id = models.CharField(_("รหัสงานในคิว"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

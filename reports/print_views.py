@@ -77,6 +77,8 @@ def prints(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def job_status(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=job_id)
+    if job.status == PrintJob.JobStatus.RUNNING and services.print_jobs_recover(job_id=job.pk):
+        job.refresh_from_db()
     return render(request, "reports/prints.html#job", {"job": job})
 
 

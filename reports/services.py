@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
@@ -555,7 +556,7 @@ def print_job_request(
     quarter: int | None = None,
 ) -> PrintJob:
     """Queue a booklet (one or many districts) or a quarter summary for the worker."""
-    from reports.tasks import print_job_run
+    from reports.tasks import enqueue
 
     membership = membership_of(actor)
     office = sees_every_district(actor)
@@ -582,5 +583,48 @@ def print_job_request(
         total=max(len(districts or []), 1) if kind == PrintJob.Kind.BOOKLET else 1,
     )
     job.districts.set(districts or [])
-    transaction.on_commit(lambda: print_job_run.enqueue(job.pk))
+    transaction.on_commit(lambda: enqueue(job.pk))
     return job
+
+
+@transaction.atomic
+def print_jobs_recover(
+    *, now: dt.datetime | None = None, stale_after: int | None = None, job_id: int | None = None
+) -> int:
+    """Queue again the running jobs whose worker died (their heartbeat stopped).
+
+    django-tasks-db's worker takes only READY tasks and keeps no lease, so a task
+    whose process was killed stays RUNNING for ever; its print job is failed
+    over to a fresh task here. Returns how many jobs were queued again.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from reports.tasks import enqueue
+
+    limit = _now(now) - dt.timedelta(
+        seconds=stale_after if stale_after is not None else settings.PRINT_JOB_STALE_SECONDS
+    )
+    stale = PrintJob.objects.select_for_update(skip_locked=True).filter(
+        status=PrintJob.JobStatus.RUNNING, heartbeat_at__lt=limit
+    )
+    if job_id is not None:
+        stale = stale.filter(pk=job_id)
+    recovered = 0
+    for job in stale:
+        if job.task_id:
+            DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
+                status="FAILED",
+                finished_at=_now(now),
+                exception_class_path="reports.services.WorkerLost",
+                traceback="The worker running this task stopped without finishing it.",
+            )
+        lost = _("เครื่องที่พิมพ์งานนี้หยุดทำงานกลางคัน")
+        if job.attempts >= settings.PRINT_JOB_ATTEMPTS:
+            PrintJob.objects.filter(pk=job.pk).update(
+                status=PrintJob.JobStatus.FAILED, error=lost, finished_at=_now(now)
+            )
+            continue
+        PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.JobStatus.QUEUED, error=lost)
+        transaction.on_commit(partial(enqueue, job.pk))
+        recovered += 1
+    return recovered

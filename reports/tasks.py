@@ -23,8 +23,8 @@ LOGGER = logging.getLogger(__name__)
 
 
 def _advance(job: PrintJob, step: int = 1) -> None:
-    PrintJob.objects.filter(pk=job.pk).update(progress=min(job.progress + step, job.total))
     job.progress = min(job.progress + step, job.total)
+    PrintJob.objects.filter(pk=job.pk).update(progress=job.progress, heartbeat_at=timezone.now())
 
 
 def _booklet(job: PrintJob, district: District) -> bytes:
@@ -63,7 +63,11 @@ def print_job_run(job_id: int) -> None:
     if job.finished:
         return
     PrintJob.objects.filter(pk=job.pk).update(
-        status=PrintJob.JobStatus.RUNNING, attempts=job.attempts + 1, progress=0, error=""
+        status=PrintJob.JobStatus.RUNNING,
+        attempts=job.attempts + 1,
+        progress=0,
+        error="",
+        heartbeat_at=timezone.now(),
     )
     job.attempts += 1
     job.progress = 0
@@ -75,7 +79,7 @@ def print_job_run(job_id: int) -> None:
             PrintJob.objects.filter(pk=job.pk).update(
                 status=PrintJob.JobStatus.QUEUED, error=f"{type(error).__name__}: {error}"
             )
-            transaction.on_commit(lambda: print_job_run.enqueue(job.pk))
+            transaction.on_commit(lambda: enqueue(job.pk))
             return
         PrintJob.objects.filter(pk=job.pk).update(
             status=PrintJob.JobStatus.FAILED,
@@ -89,3 +93,9 @@ def print_job_run(job_id: int) -> None:
         progress=job.total,
         finished_at=timezone.now(),
     )
+
+
+def enqueue(job_id: int) -> None:
+    """Queue a print job for the worker and remember its task, for recovery."""
+    result = print_job_run.enqueue(job_id)
+    PrintJob.objects.filter(pk=job_id).update(task_id=str(result.id))

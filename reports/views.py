@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -30,6 +32,7 @@ from reports.office_selectors import report_history
 from reports.selectors import assignment_sheet, report_page
 
 TEMPLATE = "reports/report.html"
+DATABASE_DOWN = _("ระบบฐานข้อมูลขัดข้องชั่วคราว จึงยังไม่ได้บันทึก ข้อมูลที่พิมพ์ยังอยู่ในหน้านี้ กรุณาลองใหม่อีกครั้งในอีกสักครู่")
 
 
 @login_required
@@ -104,6 +107,20 @@ def _failed(
     return _render(request, assignment, quarter, can_edit, section=section, status=422, **forms)
 
 
+def _database_down(
+    request: HtmxHttpRequest,
+    assignment: Assignment,
+    quarter: int,
+    can_edit: bool,
+    section: str,
+    **forms: Any,
+) -> HttpResponse:
+    """The database went away mid-action: nothing was saved (the transaction rolled
+    back); answer with the form as typed and a message to try again."""
+    connection.close()  # the next query opens a fresh connection
+    return _render(request, assignment, quarter, can_edit, section=section, status=503, **forms)
+
+
 def _report(assignment: Assignment, quarter: int, request: HtmxHttpRequest) -> Report:
     return services.report_start(assignment=assignment, quarter=quarter, actor=request.user)
 
@@ -120,8 +137,8 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
     form = ReportForm(request.POST, value_kind=assignment.indicator.kind == MeasurementKind.VALUE)
     if not form.is_valid():
         return _failed(request, assignment, quarter, can_edit, "main", report_form=form)
-    report = _report(assignment, quarter, request)
     try:
+        report = _report(assignment, quarter, request)
         services.report_update(
             report=report,
             actor=request.user,
@@ -129,6 +146,9 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             narrative=form.cleaned_data["narrative"],
             result=form.cleaned_data.get("result"),
         )
+    except DatabaseError:
+        form.add_error(None, DATABASE_DOWN)
+        return _database_down(request, assignment, quarter, can_edit, "main", report_form=form)
     except services.VersionConflict as conflict:
         return _failed(
             request,
@@ -341,9 +361,13 @@ def letter_delete(request: HtmxHttpRequest, pk: int, quarter: int, letter_id: in
 @require_POST
 def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
-    report = _report(assignment, quarter, request)
     try:
+        report = _report(assignment, quarter, request)
         services.report_transition(report=report, to_status=Status.SUBMITTED, actor=request.user)
+    except DatabaseError:
+        return _database_down(
+            request, assignment, quarter, can_edit, "submit", submit_error=DATABASE_DOWN
+        )
     except services.ReportError as error:
         return _failed(request, assignment, quarter, can_edit, "submit", submit_error=str(error))
     url = _page_url(assignment, quarter)
