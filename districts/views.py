@@ -9,11 +9,9 @@ from districts.selectors import district_home
 from indicators.access import get_district_for_user
 from indicators.fiscal import current_fiscal_year
 from indicators.models import FiscalYear
-from kpi_portal.http import HtmxHttpRequest
+from kpi_portal.http import HtmxHttpRequest, parse_int
 
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+_int_or_none = parse_int
 
 
 @login_required

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kpi_portal.text import TextField
 from kpi_portal.thaidate import DATE_FORMAT_HINT, parse_thai_date
 from kpi_portal.thaidigits import format_amount, parse_decimal
 
@@ -96,7 +97,7 @@ class AmountField(forms.Field):
 
 
 class ReportForm(forms.Form):
-    narrative = forms.CharField(
+    narrative = TextField(
         label=_("รายงานผลการดำเนินงาน"),
         required=False,
         max_length=NARRATIVE_MAX,
@@ -104,7 +105,15 @@ class ReportForm(forms.Form):
         error_messages={"max_length": _("ข้อความยาวเกิน 200,000 ตัวอักษร กรุณาย่อหรือแนบเป็นไฟล์")},
     )
     result = AmountField(label=_("ผลงาน"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("หน้านี้ไม่สมบูรณ์ กรุณาโหลดหน้าใหม่ (ข้อความที่พิมพ์ไว้ยังอยู่ด้านล่าง)"),
+            "invalid": _("หน้านี้ไม่สมบูรณ์ กรุณาโหลดหน้าใหม่ (ข้อความที่พิมพ์ไว้ยังอยู่ด้านล่าง)"),
+            "min_value": _("หน้านี้ไม่สมบูรณ์ กรุณาโหลดหน้าใหม่ (ข้อความที่พิมพ์ไว้ยังอยู่ด้านล่าง)"),
+        },
+    )
 
     def __init__(self, *args: Any, value_kind: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +125,7 @@ class RatioUpdateForm(forms.Form):
     as_of = ThaiDateField(label=_("ข้อมูล ณ วันที่"), help_text=DATE_FORMAT_HINT)
     denominator = AmountField(label=_("ตัวหาร"))
     numerator = AmountField(label=_("ตัวตั้ง"))
-    note = forms.CharField(label=_("หมายเหตุ"), required=False, max_length=2000)
+    note = TextField(label=_("หมายเหตุ"), required=False, max_length=2000)
 
     def clean_denominator(self) -> Decimal:
         value: Decimal = self.cleaned_data["denominator"]
@@ -128,7 +137,7 @@ class RatioUpdateForm(forms.Form):
 class StepForm(forms.Form):
     done = forms.BooleanField(label=_("ดำเนินการแล้วเสร็จ"), required=False)
     done_on = ThaiDateField(label=_("วันที่แล้วเสร็จ"), required=False)
-    note = forms.CharField(
+    note = TextField(
         label=_("ผลการดำเนินงาน"),
         required=False,
         max_length=20_000,
@@ -143,13 +152,13 @@ class StepForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    number = forms.CharField(
+    number = TextField(
         label=_("เลขที่หนังสือ"),
         max_length=100,
         error_messages={"required": _("กรุณากรอกเลขที่หนังสือ เช่น กท 4810/3336")},
     )
     dated = ThaiDateField(label=_("ลงวันที่"))
-    title = forms.CharField(
+    title = TextField(
         label=_("เรื่อง"), max_length=2000, error_messages={"required": _("กรุณากรอกชื่อเรื่องของหนังสือ")}
     )
 
@@ -159,4 +168,4 @@ class EvidenceForm(forms.Form):
         label=_("ไฟล์หลักฐาน"),
         error_messages={"required": _("กรุณาเลือกไฟล์"), "empty": _("ไฟล์ว่างเปล่า กรุณาเลือกไฟล์ใหม่")},
     )
-    description = forms.CharField(label=_("คำอธิบาย"), required=False, max_length=500)
+    description = TextField(label=_("คำอธิบาย"), required=False, max_length=500)

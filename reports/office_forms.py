@@ -6,18 +6,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kpi_portal.text import TextField
 from reports.forms import AmountField, ThaiDateField
 
 
 class ScoreForm(forms.Form):
     score = AmountField(label=_("คะแนน"))
-    comment = forms.CharField(
+    comment = TextField(
         label=_("ความเห็นถึงสำนักงานเขต"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("เหตุผลที่ให้คะแนนต่างจากที่ระบบเสนอ"),
         required=False,
         max_length=5000,
@@ -55,7 +56,7 @@ class ScoreForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
+    comment = TextField(
         label=_("สิ่งที่ต้องแก้ไข"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -64,7 +65,7 @@ class ReturnForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("เหตุผลที่เปิดให้แก้ไข"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -74,7 +75,7 @@ class ReopenForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     deadline = ThaiDateField(label=_("ขยายกำหนดส่งถึง"))
-    reason = forms.CharField(
+    reason = TextField(
         label=_("เหตุผล"),
         max_length=2000,
         error_messages={"required": _("กรุณาระบุเหตุผลของการขยายกำหนดส่ง")},

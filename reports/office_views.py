@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from districts.access import office_required
 from indicators.fiscal import current_fiscal_year, quarter_of
 from indicators.models import FiscalYear, Indicator, ReportingPeriod
-from kpi_portal.http import HtmxHttpRequest
+from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.models import Report, Status
 from reports.office_forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
@@ -26,9 +26,7 @@ from reports.office_selectors import (
     suggested_score,
 )
 
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+_int = parse_int
 
 
 def _year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from districts.access import membership_of, sees_every_district
 from districts.models import District
 from indicators.models import FiscalYear
-from kpi_portal.http import HtmxHttpRequest
+from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.models import PrintJob
 
@@ -32,7 +32,8 @@ def prints(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404
     error = ""
     if request.method == "POST":
-        fiscal_year = FiscalYear.objects.filter(year=request.POST.get("year") or 0).first()
+        year = parse_int(request.POST.get("year"))
+        fiscal_year = FiscalYear.objects.filter(year=year).first() if year else None
         kind = request.POST.get("kind", "")
         if office:
             codes = request.POST.getlist("district")
@@ -53,7 +54,7 @@ def prints(request: HtmxHttpRequest) -> HttpResponse:
                     kind=kind,
                     fiscal_year=fiscal_year,
                     districts=chosen,
-                    quarter=int(quarter) if quarter and quarter.isdigit() else None,
+                    quarter=parse_int(quarter),
                 )
             except services.ReportError as refused:
                 error = str(refused)

@@ -10,12 +10,14 @@ imports and tests can state when something happened.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
+from functools import partial, wraps
 from pathlib import PurePath
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,6 +28,7 @@ from districts.access import membership_of, sees_every_district
 from districts.models import Role
 from indicators.fiscal import fiscal_year_bounds, quarter_bounds
 from indicators.models import Assignment, MeasurementKind, MilestoneBasis, MilestoneStep
+from kpi_portal.text import tidy
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
 from reports.models import (
     EDITABLE_STATUSES,
@@ -79,6 +82,23 @@ _ACTOR_ROLES: dict[str, tuple[str, ...]] = {
 _REASON_REQUIRED = (Status.RETURNED, Status.REOPENED)
 
 
+def _audited[T](service: Callable[..., T]) -> Callable[..., T]:
+    """Record the acting user on every history row the service's writes cause.
+
+    Pages get this from pghistory's middleware; commands, the worker and the
+    admin's actions call services directly, so the services say it themselves.
+    """
+
+    @wraps(service)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        actor = kwargs.get("actor")
+        user = getattr(actor, "pk", None)
+        with pghistory.context(user=user, service=service.__name__):
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
@@ -106,6 +126,7 @@ def report_assert_editable(*, report: Report, actor: Any, now: dt.datetime | Non
             )
 
 
+@_audited
 @transaction.atomic
 def report_start(
     *, assignment: Assignment, quarter: int, actor: Any, now: dt.datetime | None = None
@@ -184,6 +205,7 @@ def report_recompute(*, report: Report) -> Decimal | None:
     return result
 
 
+@_audited
 @transaction.atomic
 def report_update(
     *,
@@ -220,6 +242,7 @@ def _check_in_fiscal_year(report: Report, day: dt.date, label: str) -> None:
         )
 
 
+@_audited
 @transaction.atomic
 def ratio_update_add(
     *,
@@ -254,6 +277,7 @@ def ratio_update_add(
     return update
 
 
+@_audited
 @transaction.atomic
 def step_mark_done(
     *,
@@ -278,6 +302,7 @@ def step_mark_done(
     return progress
 
 
+@_audited
 @transaction.atomic
 def letter_add(
     *,
@@ -292,7 +317,8 @@ def letter_add(
 ) -> LetterReference:
     """Cite an official letter as evidence."""
     report_assert_editable(report=report, actor=actor, now=now)
-    if not number.strip() or not title.strip():
+    number, title = tidy(number), tidy(title)
+    if not number or not title:
         raise ReportError(_("กรุณากรอกเลขที่หนังสือและเรื่อง"))
     _bump(report, actor, expected_version)
     return LetterReference.objects.create(
@@ -318,6 +344,7 @@ def _check_transition_actor(report: Report, to_status: str, actor: Any) -> None:
         raise ReportError(_("บทบาทของคุณทำรายการนี้ไม่ได้"))
 
 
+@_audited
 @transaction.atomic
 def report_transition(
     *,
@@ -340,7 +367,8 @@ def report_transition(
             % {"from": report.get_status_display(), "to": Status(to_status).label}
         )
     _check_transition_actor(report, to_status, actor)
-    if to_status in _REASON_REQUIRED and not reason.strip():
+    reason = tidy(reason)
+    if to_status in _REASON_REQUIRED and not reason:
         raise ReportError(_("กรุณาระบุเหตุผล"))
     at = _now(now)
     if to_status == Status.SUBMITTED:
@@ -362,6 +390,7 @@ def report_transition(
     return transition
 
 
+@_audited
 @transaction.atomic
 def report_score(
     *,
@@ -405,6 +434,7 @@ def _ratio_update_for(report: Report, pk: int) -> RatioUpdate:
         raise ReportError(_("ไม่พบข้อมูลนี้ อาจถูกลบไปแล้ว")) from None
 
 
+@_audited
 @transaction.atomic
 def ratio_update_edit(
     *,
@@ -434,6 +464,7 @@ def ratio_update_edit(
     return update
 
 
+@_audited
 @transaction.atomic
 def ratio_update_delete(
     *, report: Report, actor: Any, update_id: int, now: dt.datetime | None = None
@@ -445,6 +476,7 @@ def ratio_update_delete(
     report_recompute(report=report)
 
 
+@_audited
 @transaction.atomic
 def step_unmark(
     *, report: Report, actor: Any, step: MilestoneStep, now: dt.datetime | None = None
@@ -456,6 +488,7 @@ def step_unmark(
     report_recompute(report=report)
 
 
+@_audited
 @transaction.atomic
 def evidence_add(
     *,
@@ -488,6 +521,7 @@ def evidence_add(
     )
 
 
+@_audited
 @transaction.atomic
 def evidence_delete(
     *, report: Report, actor: Any, evidence_id: int, now: dt.datetime | None = None
@@ -505,6 +539,7 @@ def evidence_delete(
         transaction.on_commit(lambda: stored.storage.delete(name))
 
 
+@_audited
 @transaction.atomic
 def letter_delete(
     *, report: Report, actor: Any, letter_id: int, now: dt.datetime | None = None
@@ -516,6 +551,7 @@ def letter_delete(
     _bump(report, actor, None)
 
 
+@_audited
 @transaction.atomic
 def deadline_extend(
     *,
@@ -529,7 +565,8 @@ def deadline_extend(
     """Let one district report one quarter until ``deadline`` (evaluation office only)."""
     if actor is not None and not sees_every_district(actor):
         raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ขยายกำหนดส่งได้"))
-    if not reason.strip():
+    reason = tidy(reason)
+    if not reason:
         raise ReportError(_("กรุณาระบุเหตุผลของการขยายกำหนดส่ง"))
     if deadline <= period.deadline:
         raise ReportError(_("วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม"))
@@ -546,6 +583,7 @@ def deadline_extend(
     return extension
 
 
+@_audited
 @transaction.atomic
 def print_job_request(
     *,
@@ -567,6 +605,7 @@ def print_job_request(
             raise ReportError(_("กรุณาเลือกไตรมาส"))
         districts = []
     elif kind == PrintJob.Kind.BOOKLET:
+        quarter = None  # a booklet covers the whole year
         if not districts:
             raise ReportError(_("กรุณาเลือกสำนักงานเขตอย่างน้อย 1 เขต"))
         if not office and (
@@ -587,6 +626,7 @@ def print_job_request(
     return job
 
 
+@_audited
 @transaction.atomic
 def print_jobs_recover(
     *, now: dt.datetime | None = None, stale_after: int | None = None, job_id: int | None = None

@@ -21,13 +21,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from indicators.access import get_assignment_for_user
 from indicators.models import Assignment, MeasurementKind
-from kpi_portal.http import HtmxHttpRequest
+from kpi_portal.http import HtmxHttpRequest, parse_int
 from kpi_portal.thaidigits import format_amount
 from reports import pdf, services
 from reports.access import get_quarter_for_user
 from reports.forms import EvidenceForm, LetterForm, RatioUpdateForm, ReportForm, StepForm
 from reports.measures import ratio_percent
-from reports.models import EvidenceFile, Report, Status
+from reports.models import EvidenceFile, RatioUpdate, Report, Status
 from reports.office_selectors import report_history
 from reports.selectors import assignment_sheet, report_page
 
@@ -187,6 +187,17 @@ def ratio_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
 @require_POST
 def ratio_edit(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
+    if not RatioUpdate.objects.filter(
+        pk=update_id, report__assignment=assignment, report__quarter=quarter
+    ).exists():
+        return _failed(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            "ratio",
+            ratio_error=_("ไม่พบข้อมูลนี้ อาจถูกลบไปแล้ว กรุณาตรวจสอบรายการด้านล่าง"),
+        )
     form = RatioUpdateForm(request.POST, prefix=f"u{update_id}")
     if form.is_valid():
         try:
@@ -264,8 +275,12 @@ def evidence_upload(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResp
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        step_id = request.POST.get("step")
+        raw_step = request.POST.get("step") or ""
+        step_id = parse_int(raw_step)
         step = assignment.indicator.steps.filter(pk=step_id).first() if step_id else None
+        if raw_step and step is None:
+            form.add_error("file", _("ขั้นตอนที่เลือกไม่มีในตัวชี้วัดนี้ กรุณาเลือกใหม่"))
+            return _failed(request, assignment, quarter, can_edit, "evidence", evidence_form=form)
         try:
             services.evidence_add(
                 report=_report(assignment, quarter, request),

@@ -34,7 +34,7 @@ from reports.measures import equal_weights
 from reports.models import Report, Status, YearSummary
 
 # Published on purpose: demo users exist only on machines loaded with `manage.py demo`.
-DEMO_PASSWORD = "kpi-demo-2564"  # noqa: S105
+DEMO_PASSWORD = "kpi-demo-2564"  # noqa: S105  # nosec B105 - published demo credential
 
 PHRA_NAKHON = "1001"
 HUAI_KHWANG = "1017"
