@@ -53,3 +53,31 @@ def test_login_is_throttled_with_a_thai_message(personas: Personas) -> None:
     assert locked.status_code == 429
     assert "เข้าสู่ระบบไม่สำเร็จหลายครั้ง" in locked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy(personas: Personas) -> None:
+    response = personas.client(personas.officer_hk).get(reverse("district_home", args=["1017"]))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    html = response.content.decode()
+    assert "<script>" not in html and " style=" not in html  # nothing inline to allow
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_templates_have_no_inline_scripts_or_styles() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).parents[2] / "templates"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if path.name != "500.html"  # served without the CSP middleware's help, plain text
+        and any(
+            token in path.read_text()
+            for token in (" style=", "<style", "<script>", "onclick=", "onchange=")
+        )
+    ]
+    assert offenders == []
