@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -94,86 +96,91 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _next_report_url(report: Report) -> str:
+    following = next_in_queue(report)
+    return reverse("office_score", args=[following.pk]) if following else reverse("office_queue")
+
+
+def _act(
+    request: HtmxHttpRequest,
+    report: Report,
+    form: forms.Form,
+    form_name: str,
+    action: Callable[[dict[str, Any]], object],
+    then: str,
+) -> HttpResponse:
+    """Validate ``form``, run ``action`` with its data, and go to ``then``; on a
+    refusal, show the scoring page again with the form's errors (422)."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(then)
+    return render(
+        request, "office/score.html", _scoring_context(report, **{form_name: form}), status=422
+    )
+
+
+def _report(report_id: int) -> Report:
+    return report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
+
+
 @office_required
 @require_http_methods(["GET", "POST"])
 def score(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
     """The report exactly as submitted, the indicator's criteria and the scoring form."""
-    report = get_object_or_404(Report, pk=report_id)
-    report = report_for_scoring(report.pk)
+    report = _report(report_id)
     if request.method == "GET":
         return render(request, "office/score.html", _scoring_context(report))
     suggested = suggested_score(report)
-    form = ScoreForm(request.POST, full_score=report.full_score, suggested=suggested)
-    if form.is_valid():
-        try:
-            services.report_score(
-                report=report,
-                actor=request.user,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                reason=form.cleaned_data["reason"],
-                suggested=suggested,
-            )
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-        else:
-            following = next_in_queue(report)
-            return redirect(
-                reverse("office_score", args=[following.pk])
-                if following
-                else reverse("office_queue")
-            )
-    return render(
-        request, "office/score.html", _scoring_context(report, score_form=form), status=422
+    return _act(
+        request,
+        report,
+        ScoreForm(request.POST, full_score=report.full_score, suggested=suggested),
+        "score_form",
+        lambda data: services.report_score(
+            report=report,
+            actor=request.user,
+            score=data["score"],
+            comment=data["comment"],
+            reason=data["reason"],
+            suggested=suggested,
+        ),
+        _next_report_url(report),
     )
 
 
 @office_required
 @require_POST
 def return_report(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
-    report = report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_transition(
-                report=report,
-                to_status=Status.RETURNED,
-                actor=request.user,
-                reason=form.cleaned_data["comment"],
-            )
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-        else:
-            following = next_in_queue(report)
-            return redirect(
-                reverse("office_score", args=[following.pk])
-                if following
-                else reverse("office_queue")
-            )
-    return render(
-        request, "office/score.html", _scoring_context(report, return_form=form), status=422
+    report = _report(report_id)
+    return _act(
+        request,
+        report,
+        ReturnForm(request.POST),
+        "return_form",
+        lambda data: services.report_transition(
+            report=report, to_status=Status.RETURNED, actor=request.user, reason=data["comment"]
+        ),
+        _next_report_url(report),
     )
 
 
 @office_required
 @require_POST
 def reopen(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
-    report = report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_transition(
-                report=report,
-                to_status=Status.REOPENED,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect(reverse("office_score", args=[report.pk]))
-    return render(
-        request, "office/score.html", _scoring_context(report, reopen_form=form), status=422
+    report = _report(report_id)
+    return _act(
+        request,
+        report,
+        ReopenForm(request.POST),
+        "reopen_form",
+        lambda data: services.report_transition(
+            report=report, to_status=Status.REOPENED, actor=request.user, reason=data["reason"]
+        ),
+        reverse("office_score", args=[report.pk]),
     )
 
 
@@ -181,28 +188,25 @@ def reopen(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def extend(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
     """Extend the report's quarter deadline for its district."""
-    report = report_for_scoring(get_object_or_404(Report, pk=report_id).pk)
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        period = get_object_or_404(
-            ReportingPeriod,
-            fiscal_year=report.assignment.indicator.fiscal_year,
-            quarter=report.quarter,
-        )
-        try:
-            services.deadline_extend(
-                district=report.assignment.district,
-                period=period,
-                deadline=form.cleaned_data["deadline"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect(reverse("office_score", args=[report.pk]))
-    return render(
-        request, "office/score.html", _scoring_context(report, extension_form=form), status=422
+    report = _report(report_id)
+    period = get_object_or_404(
+        ReportingPeriod,
+        fiscal_year=report.assignment.indicator.fiscal_year,
+        quarter=report.quarter,
+    )
+    return _act(
+        request,
+        report,
+        ExtensionForm(request.POST),
+        "extension_form",
+        lambda data: services.deadline_extend(
+            district=report.assignment.district,
+            period=period,
+            deadline=data["deadline"],
+            reason=data["reason"],
+            actor=request.user,
+        ),
+        reverse("office_score", args=[report.pk]),
     )
 
 
