@@ -12,7 +12,7 @@ from typing import Any
 
 import pghistory.models
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from districts.models import District, ZoneGroup
@@ -170,9 +170,9 @@ def office_matrix(
     )
 
 
-def review_queue() -> list[Report]:
-    """Submitted reports, oldest submission first."""
-    return list(
+def review_queue() -> QuerySet[Report]:
+    """Submitted reports, oldest submission first (served by report_status_submitted)."""
+    return (
         Report.objects.filter(status=Status.SUBMITTED)
         .select_related(
             "assignment__indicator__fiscal_year", "assignment__district", "submitted_by"

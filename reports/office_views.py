@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -66,14 +67,18 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"matrix": matrix, "filters": request.GET, "queue_size": len(review_queue())},
+        {"matrix": matrix, "filters": request.GET, "queue_size": review_queue().count()},
     )
 
 
 @office_required
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "office/queue.html", {"reports": review_queue()})
+    """Submitted reports, oldest first, a hundred to a page."""
+    reports = Paginator(review_queue(), 100).get_page(request.GET.get("page"))
+    return render(
+        request, "office/queue.html", {"reports": reports, "waiting": reports.paginator.count}
+    )
 
 
 def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:

@@ -249,3 +249,19 @@ class TestHistoryAndSummary:
         )
         assert "1 ห้วยขวาง 100.00 95/100" in text
         assert "กลุ่มเขตกรุงเทพกลาง 95.00 1" in text
+
+
+@pytest.mark.django_db
+def test_queue_pages_by_a_hundred_oldest_first(personas: Personas) -> None:
+    from tests.kpi_portal.test_query_counts import grow
+
+    grow(FiscalYear.objects.get(year=2564))  # 2,000 more submitted reports
+    client = personas.client(personas.evaluator)
+    first = client.get(reverse("office_queue")).content.decode()
+    assert first.count('<a href="/office/reports/') == 100
+    assert "หน้า 1 จาก" in visible_text(first)
+    waiting = Report.objects.filter(status=Status.SUBMITTED).count()
+    assert f"{waiting} รายงาน" in visible_text(first)
+    last_page = (waiting + 99) // 100
+    last = client.get(reverse("office_queue"), {"page": last_page}).content.decode()
+    assert last.count('<a href="/office/reports/') == waiting - 100 * (last_page - 1)

@@ -1,0 +1,100 @@
+"""Every page answers in the same number of queries with little data and with a lot:
+2 districts' worth of reports or 50, 2 indicators or 22."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from districts.models import District
+from indicators.models import Assignment, FiscalYear, Indicator
+from reports.models import LetterReference, PrintJob, RatioUpdate, Report, ReportTransition
+from tests.conftest import Personas
+
+
+def grow(year: FiscalYear) -> None:
+    """Twenty more indicators for every district, each with reports, updates and history."""
+    districts = list(District.objects.all())
+    for n in range(20):
+        indicator = Indicator.objects.create(
+            fiscal_year=year,
+            code=f"9.{n}",
+            name=f"ตัวชี้วัดทดสอบปริมาณ {n}",
+            unit="ร้อยละ",
+            indicator_type="mission",
+            level="output",
+            kind="ratio",
+        )
+        Assignment.objects.bulk_create(
+            Assignment(indicator=indicator, district=d, annual_target=Decimal(100))
+            for d in districts
+        )
+    reports = Report.objects.bulk_create(
+        Report(
+            assignment=a,
+            quarter=q,
+            status="submitted",
+            result=Decimal(50),
+            submitted_at=dt.datetime(2021, 1, 10, tzinfo=dt.UTC),
+        )
+        for a in Assignment.objects.filter(indicator__code__startswith="9.")
+        for q in (1, 2)
+    )
+    RatioUpdate.objects.bulk_create(
+        RatioUpdate(report=r, as_of=dt.date(2020, 12, 1), numerator=1, denominator=2)
+        for r in reports
+    )
+    ReportTransition.objects.bulk_create(
+        ReportTransition(
+            report=r,
+            from_status="draft",
+            to_status="submitted",
+            at=dt.datetime(2021, 1, 10, tzinfo=dt.UTC),
+        )
+        for r in reports
+    )
+    LetterReference.objects.bulk_create(
+        LetterReference(report=r, number="กท 1", dated=dt.date(2020, 12, 2), title="ก")
+        for r in reports
+    )
+
+
+def count(client: object, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)  # type: ignore[attr-defined]
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assignment) -> None:
+    year = FiscalYear.objects.get(year=2564)
+    officer = personas.client(personas.officer_hk)
+    office = personas.client(personas.evaluator)
+    PrintJob.objects.create(kind="booklet", fiscal_year=year, requested_by=personas.officer_hk)
+    pages = [
+        (officer, reverse("district_home", args=["1017"]) + "?year=2564"),
+        (officer, reverse("assignment_sheet", args=[hk_sheet.pk])),
+        (officer, reverse("report_page", args=[hk_sheet.pk, 2])),
+        (officer, reverse("report_history", args=[hk_sheet.pk, 2])),
+        (officer, reverse("prints")),
+        (office, reverse("office_home") + "?year=2564&quarter=2"),
+        (office, reverse("office_queue")),
+        (
+            office,
+            reverse("office_summary") + f"?year=2564&quarter=2&indicator={hk_sheet.indicator_id}",
+        ),
+        (
+            office,
+            reverse("office_score", args=[Report.objects.get(assignment=hk_sheet, quarter=2).pk]),
+        ),
+    ]
+    before = {url: count(client, url) for client, url in pages}
+    grow(year)
+    after = {url: count(client, url) for client, url in pages}
+    assert after == before
