@@ -146,6 +146,12 @@ def _snapshot() -> dict[str, list[Any]]:
     }
 
 
+@pytest.fixture(autouse=True)
+def development_machine(settings: object) -> None:
+    """synth refuses to run with DEBUG off (it creates users with a known password)."""
+    settings.DEBUG = True  # type: ignore[attr-defined]
+
+
 @pytest.mark.django_db
 def test_same_seed_loads_the_same_content() -> None:
     _clear()
