@@ -161,6 +161,10 @@ CACHES = {
 
 # Background work (booklets, quarter summaries) through Django's tasks framework,
 # queued in PostgreSQL and run by `manage.py db_worker` (no extra server).
+# History rows get the acting user from requests that write; GETs write
+# nothing, so they need not load the session and user for it.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PRINT_JOB_ATTEMPTS = env_int("PRINT_JOB_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is queued again.

@@ -35,7 +35,20 @@ def _weasyprint() -> Any:
 
 
 def _static_roots() -> list[Path]:
-    return [Path(root).resolve() for root in settings.STATICFILES_DIRS]
+    # The source folders, and STATIC_ROOT where collectstatic puts the hashed
+    # copies that production's manifest storage links to.
+    return [Path(root).resolve() for root in [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]]
+
+
+def _static_file(name: str) -> str | None:
+    """The file behind a static URL path, hashed (collected) or not."""
+    found = finders.find(name)
+    if isinstance(found, str):
+        return found
+    collected = (Path(settings.STATIC_ROOT) / name).resolve()
+    if collected.is_relative_to(Path(settings.STATIC_ROOT).resolve()) and collected.is_file():
+        return str(collected)
+    return None
 
 
 def _static_fetcher() -> Any:
@@ -50,8 +63,8 @@ def _static_fetcher() -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             prefix = "file:///static/"
             if url.startswith(prefix):
-                path = finders.find(url.removeprefix(prefix).split("?")[0].split("#")[0])
-                if isinstance(path, str):
+                path = _static_file(unquote(url.removeprefix(prefix).split("?")[0].split("#")[0]))
+                if path is not None:
                     return super().fetch(Path(path).as_uri(), headers)
             elif url.startswith("file://"):
                 # Files referenced from a stylesheet (fonts), inside static/ only.

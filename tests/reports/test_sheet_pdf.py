@@ -95,3 +95,30 @@ class TestSheetPdf:
             reverse("assignment_sheet_pdf", args=[hk_sheet.pk])
         )
         assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_prints_with_the_production_static_manifest(
+    settings: object, tmp_path: object, hk_sheet: Assignment
+) -> None:
+    """Production links hashed static files (collectstatic + manifest); printing must
+    still find the stylesheets and the fonts they name."""
+    from django.core.management import call_command
+
+    from reports import pdf
+    from reports.selectors import assignment_sheet
+
+    settings.STATIC_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    html = pdf._print_html(
+        "print/sheet.html", {"sheet": assignment_sheet(hk_sheet), "thai_digits": True}
+    )
+    assert re.search(r"css/fonts\.[0-9a-f]{12}\.css", html)  # really the hashed names
+    text = flat(
+        "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.html_to_pdf(html))).pages)
+    )
+    assert "สำนักงานเขตห้วยขวาง" in text

@@ -1,0 +1,1 @@
+"""Benchmarks of the KPI Portal: see bench/README.md and docs/benchmarks.md."""

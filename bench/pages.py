@@ -1,0 +1,164 @@
+"""Server-side latency of the portal's main pages, in process, against DATABASE_URL.
+
+    .venv/bin/python bench/pages.py            # DATABASE_URL defaults to .../kpi_bench
+
+Each page: 3 warm-up requests, then N=30 timed requests through django.test.Client
+(the whole middleware stack, DEBUG off, no network), then one more request under
+CaptureQueriesContext for its query count. Two baselines run in the same process:
+/bench/ok/ (a view returning HttpResponse("ok") behind every middleware) and
+/healthz/ (answered by the first middleware after one SELECT 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import _common
+
+
+@dataclass
+class Page:
+    name: str
+    url: str
+    user: Any
+
+
+@dataclass
+class Result:
+    page: Page
+    stats: _common.Stats
+    queries: int
+    size: int
+
+
+def measure(client: Any, page: Page, runs: int, warmups: int) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if page.user is None:
+        client.logout()
+    else:
+        client.force_login(page.user)
+    size = 0
+    for _ in range(warmups):
+        response = client.get(page.url, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(f"{page.name}: GET {page.url} answered {response.status_code}")
+        size = len(response.content)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(page.url, secure=True)
+        samples.append((time.perf_counter() - start) * 1000)
+        _common.require(response.status_code == 200, f"{page.url} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(page.url, secure=True)
+    return Result(page, _common.Stats.of(samples), len(captured.captured_queries), size)
+
+
+def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from districts.access import membership_of
+    from indicators.fiscal import current_fiscal_year
+    from indicators.models import Assignment, FiscalYear
+    from reports.models import Report
+
+    users = get_user_model().objects
+    officer = users.get(username=officer_name)
+    evaluator = users.get(username=evaluator_name)
+    membership = membership_of(officer)
+    if membership is None or membership.district is None:
+        raise SystemExit(f"{officer_name} is not a district officer")
+    district = membership.district
+    # The district's richest assignment: four reports, latest such year, most history.
+    assignment = (
+        Assignment.objects.filter(district=district)
+        .annotate(n=Count("reports", distinct=True))
+        .filter(n=4)
+        .order_by("-indicator__fiscal_year__year", "indicator__code")
+        .select_related("indicator__fiscal_year")
+        .first()
+    )
+    if assignment is None:
+        raise SystemExit(f"district {district.code} has no assignment with four reports")
+    report = Report.objects.filter(assignment=assignment).order_by("-quarter").first()
+    if report is None:
+        raise SystemExit("no report")
+    last_full = (
+        FiscalYear.objects.filter(year__lt=current_fiscal_year()).order_by("-year").first()
+        or assignment.indicator.fiscal_year
+    )
+    base = f"/assignments/{assignment.pk}"
+    return [
+        Page("baseline: /bench/ok/ (HttpResponse)", "/bench/ok/", None),
+        Page("baseline: /healthz/ (middleware, SELECT 1)", "/healthz/", None),
+        Page("baseline: /bench/ok/ signed in (loads session + user)", "/bench/ok/", officer),
+        Page(
+            f"district home {district.code}, current year", f"/districts/{district.code}/", officer
+        ),
+        Page(
+            f"report page (year {assignment.indicator.fiscal_year.year}, q{report.quarter})",
+            f"{base}/q{report.quarter}/",
+            officer,
+        ),
+        Page("sheet page", f"{base}/", officer),
+        Page("report history", f"{base}/q{report.quarter}/history/", officer),
+        Page("office matrix /office/ (current year, quarter)", "/office/", evaluator),
+        Page(
+            f"office matrix, year {last_full.year} q4",
+            f"/office/?year={last_full.year}&quarter=4",
+            evaluator,
+        ),
+        Page("review queue /office/queue/", "/office/queue/", evaluator),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--officer", default="officer-1017")
+    parser.add_argument("--evaluator", default="evaluator-1")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--warmups", type=int, default=3)
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+
+    _common.setup_django()
+    load_before = _common.machine_load()
+    from django.conf import settings
+    from django.test import Client
+
+    _common.require(not settings.DEBUG, "DEBUG must be off")
+    pages = pick_pages(args.officer, args.evaluator)
+    client = Client()
+    results = [measure(client, page, args.runs, args.warmups) for page in pages]
+    baseline = results[0].stats.median
+    lines = [
+        f"database {_common.database_name()}, N={args.runs} after {args.warmups} warm-ups, "
+        f"DEBUG={settings.DEBUG}; times in ms; ratio = median / median of /bench/ok/",
+        "",
+        "| page | URL | median | p95 | min–max | ratio | queries | bytes | p95 ≤ 100 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        s = r.stats
+        goal = "yes" if s.p95 <= 100 else "**no**"
+        lines.append(
+            f"| {r.page.name} | `{r.page.url}` | {s.median:.2f} | {s.p95:.2f} | "
+            f"{s.minimum:.2f}–{s.maximum:.2f} | {s.median / baseline:.1f}× | {r.queries} | "
+            f"{r.size:,} | {goal} |"
+        )
+    lines += ["", f"before: {load_before}", f"after: {_common.machine_load()}"]
+    text = "\n".join(lines)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
