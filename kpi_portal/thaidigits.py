@@ -104,3 +104,11 @@ def format_amount(value: Decimal | int | None, places: int = 2) -> str:
         rounded = rounded.copy_abs()
     # Already at the right exponent, so the format spec only adds separators.
     return f"{rounded:,.{places}f}"
+
+
+def format_score(value: Decimal | int) -> str:
+    """A score or target as the seed prints it: 95, 100, 97.5 — no needless decimals."""
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return format_amount(number, 0)
+    return format_amount(number, 2).rstrip("0")

@@ -13,7 +13,9 @@ from typing import Any
 import pghistory.models
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from districts.models import District, ZoneGroup
 from indicators.fiscal import quarter_bounds
@@ -27,7 +29,7 @@ from indicators.models import (
     ScoringRule,
 )
 from kpi_portal.thaidate import thai_date
-from kpi_portal.thaidigits import format_amount
+from kpi_portal.thaidigits import format_amount, format_score
 from reports.models import DeadlineExtension, Report, ReportTransition, Status, StepProgress
 from reports.scoring import five_level_score, milestones_due_score, proportional_score
 
@@ -39,10 +41,41 @@ class Cell:
     assignment_id: int
     report: Mapping[str, Any] | None
     late: bool
+    # Filled in once per cell by office_matrix: a 50 x 100 matrix is 5,000
+    # cells, and formatting them through template tags was most of the page.
+    label: str = ""
+    result_text: str = ""
+    score_text: str = ""
+    url: str = ""
 
     @property
     def status(self) -> str:
         return self.report["status"] if self.report else "not_started"
+
+
+def _cell_labels() -> dict[str, str]:
+    return {
+        "not_started": _("ยังไม่เริ่ม"),
+        Status.DRAFT: _("ร่าง"),
+        Status.SUBMITTED: _("ส่งแล้ว"),
+        Status.RETURNED: _("ส่งกลับ"),
+        Status.EVALUATED: _("ประเมินแล้ว"),
+        Status.REOPENED: _("เปิดแก้ไข"),
+    }
+
+
+def _dress(cell: Cell, labels: dict[str, str], late: str, score_url: str) -> Cell:
+    report = cell.report
+    cell.label = labels[cell.status] + (f" · {late}" if cell.late else "")
+    if report is not None:
+        cell.url = score_url.replace("0", str(report["id"]), 1)
+        if report["result"] is not None:
+            cell.result_text = format_amount(report["result"])
+        if report["score"] is not None:
+            cell.score_text = (
+                f"{format_score(report['score'])}/{format_score(report['full_score'])}"
+            )
+    return cell
 
 
 @dataclass
@@ -127,6 +160,8 @@ def office_matrix(
 
     rows = []
     by_indicator = [Completeness() for _ in indicators]
+    labels, late_label = _cell_labels(), str(_("ล่าช้า"))
+    score_url = reverse("office_score", args=[0])  # "/office/reports/0/"
     for district in districts:
         deadline = (
             max(period.deadline, extensions.get(district.pk, period.deadline)) if period else None
@@ -139,7 +174,12 @@ def office_matrix(
                 cells.append(None)
                 continue
             report = reports.get(assignment_id)
-            cell = Cell(assignment_id, report, _is_late(report, deadline, today))
+            cell = _dress(
+                Cell(assignment_id, report, _is_late(report, deadline, today)),
+                labels,
+                late_label,
+                score_url,
+            )
             cells.append(cell)
             for tally in (completeness, by_indicator[column]):
                 tally.assigned += 1

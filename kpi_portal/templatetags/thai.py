@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from kpi_portal.thaidate import thai_date, thai_date_short, thai_datetime
-from kpi_portal.thaidigits import EMPTY_AMOUNT, format_amount, to_thai_digits
+from kpi_portal.thaidigits import EMPTY_AMOUNT, format_amount, format_score, to_thai_digits
 
 register = template.Library()
 
@@ -87,9 +87,7 @@ def score(value: object) -> str:
     number = _as_decimal(value)
     if number is None:
         return "–" if value is None or value == "" else ""
-    if number == number.to_integral_value():
-        return format_amount(number, 0)
-    return format_amount(number, 2).rstrip("0")
+    return format_score(number)
 
 
 @register.filter
