@@ -252,7 +252,7 @@ def test_documents_without_conflicts_are_unchanged(
 def rasterize(pdf: bytes, directory: Path, name: str) -> list[Image.Image]:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.fail("pdftoppm (poppler-utils) is missing: bin/setup installs it")
     source = directory / f"{name}.pdf"
     source.write_bytes(pdf)
     subprocess.run(  # noqa: S603 (fixed argv)
