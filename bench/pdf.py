@@ -150,7 +150,7 @@ def main() -> None:
         )
     )
 
-    stats, _cached, first = timed(lambda: pdf.sheet_pdf(sheet), args.runs)
+    stats, _cached, first = timed(lambda: pdf.sheet_pdf(assignment), args.runs)
     rows.append(("cached sheet: sheet_pdf() again", stats, first, "first call renders", "c"))
 
     client = Client()

@@ -23,7 +23,9 @@ def get_district_for_user(request: HttpRequest, code: str) -> District:
 
 def get_assignment_for_user(request: HttpRequest, pk: int) -> tuple[Assignment, bool]:
     """The assignment and whether the user may edit its reports (district staff only)."""
-    queryset = scope_assignments(request.user, Assignment.objects.all())
+    queryset = scope_assignments(
+        request.user, Assignment.objects.select_related("indicator__fiscal_year", "district")
+    )
     assignment = get_object_or_404(queryset, pk=pk)
     membership = membership_of(request.user)
     can_edit = membership is not None and membership.district_id == assignment.district_id

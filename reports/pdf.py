@@ -7,7 +7,6 @@ that went in: reports.pdf_text fixes WeasyPrint's mapping of SARA AM.
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -20,7 +19,8 @@ from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reports.selectors import AssignmentSheet
+from indicators.models import Assignment
+from reports.selectors import AssignmentSheet, assignment_sheet, sheet_fingerprint
 
 
 @cache
@@ -89,69 +89,27 @@ def _print_html(template: str, context: dict[str, Any]) -> str:
     return render_to_string(template, {"printed_at": timezone.now(), **context})
 
 
-def sheet_version(sheet: AssignmentSheet, *, thai_digits: bool) -> str:
-    """A digest of everything the printed sheet shows: it changes when any of it does."""
-    a = sheet.assignment
-    parts: list[Any] = [
-        "v1",
-        thai_digits,
-        a.pk,
-        a.code,
-        a.annual_target,
-        a.division_id,
-        [getattr(sheet.indicator, f.attname) for f in sheet.indicator._meta.concrete_fields],
-        sheet.summary,
-        [(n.code, n.title, n.title_en) for n in sheet.strategy_chain],
-        [
-            (
-                s.pk,
-                s.number,
-                s.title,
-                s.weight,
-                s.due_date,
-                s.due_note,
-                [(i.number, i.text) for i in s.sub_items.all()],
-            )
-            for s in sheet.steps
-        ],
-    ]
-    for row in sheet.rows:
-        report = row.report
-        parts.append(
-            (row.quarter, row.target, row.period.assessment_published_on if row.period else None)
-        )
-        if report is not None:
-            parts.append(
-                (
-                    report.pk,
-                    report.version,
-                    report.status,
-                    report.result,
-                    report.narrative,
-                    report.score,
-                    report.full_score,
-                    [
-                        (u.pk, u.as_of, u.numerator, u.denominator, u.note)
-                        for u in report.ratio_updates.all()
-                    ],
-                    [(p.step_id, p.done_on, p.note) for p in report.step_progress.all()],
-                    [(x.pk, x.number, x.dated, x.title) for x in report.letters.all()],
-                    [(f.pk, f.original_name) for f in report.evidence_files.all()],
-                )
-            )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True) -> bytes:
+    """The detail sheet as a PDF, from the cache while none of its rows has changed.
 
-
-def sheet_pdf(sheet: AssignmentSheet, *, thai_digits: bool = True) -> bytes:
-    """The detail sheet as a PDF, from the cache while its data is unchanged."""
-    key = f"sheet-pdf:{sheet.assignment.pk}:{sheet_version(sheet, thai_digits=thai_digits)}"
+    The key is a digest of every row the sheet is printed from, computed by the
+    database, so a cache hit neither loads the sheet nor renders it.
+    """
+    key = f"sheet-pdf:v2:{assignment.pk}:{int(thai_digits)}:{sheet_fingerprint(assignment.pk)}"
     store = caches["pdf"]
     cached: bytes | None = store.get(key)
     if cached is not None:
         return cached
-    pdf = html_to_pdf(_print_html("print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits}))
+    pdf = render_sheet_pdf(assignment_sheet(assignment), thai_digits=thai_digits)
     store.set(key, pdf, timeout=60 * 60 * 24 * 30)
     return pdf
+
+
+def render_sheet_pdf(sheet: AssignmentSheet, *, thai_digits: bool = True) -> bytes:
+    """The detail sheet rendered now, without the cache."""
+    return html_to_pdf(
+        _print_html("print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits})
+    )
 
 
 def booklet_pdf(

@@ -416,13 +416,12 @@ def sheet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The detail sheet as an official-looking Thai PDF (rendered within the request)."""
     assignment, _can_edit = get_assignment_for_user(request, pk)
     thai_digits = request.GET.get("digits", "thai") != "arabic"
-    sheet = assignment_sheet(assignment)
     response = HttpResponse(
-        pdf.sheet_pdf(sheet, thai_digits=thai_digits), content_type="application/pdf"
+        pdf.sheet_pdf(assignment, thai_digits=thai_digits), content_type="application/pdf"
     )
     name = (
-        f"sheet-{sheet.indicator.fiscal_year.year}-{assignment.district.code}-"
-        f"{sheet.indicator.code}.pdf"
+        f"sheet-{assignment.indicator.fiscal_year.year}-{assignment.district.code}-"
+        f"{assignment.indicator.code}.pdf"
     )
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "private, no-store"

@@ -122,3 +122,112 @@ def test_prints_with_the_production_static_manifest(
         "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.html_to_pdf(html))).pages)
     )
     assert "สำนักงานเขตห้วยขวาง" in text
+
+
+@pytest.mark.django_db
+class TestSheetFingerprint:
+    """The cached PDF's key: a digest of every row the sheet is printed from."""
+
+    @pytest.mark.parametrize(
+        "edit",
+        [
+            "assignment",
+            "indicator",
+            "fiscal year",
+            "district",
+            "zone group",
+            "quarter target",
+            "reporting period",
+            "strategy node",
+            "milestone step",
+            "milestone sub-item",
+            "report",
+            "step progress",
+            "letter",
+            "evidence",
+        ],
+    )
+    def test_any_edit_outside_the_services_changes_it(
+        self, hk_sheet: Assignment, edit: str
+    ) -> None:
+        """Edits made in the admin or in SQL do not bump the report's version: the
+        digest must see them anyway, or an old PDF would be printed."""
+        from districts.models import District, ZoneGroup
+        from indicators.models import (
+            FiscalYear,
+            Indicator,
+            MilestoneStep,
+            MilestoneSubItem,
+            QuarterTarget,
+            ReportingPeriod,
+            StrategyNode,
+        )
+        from reports.models import EvidenceFile, LetterReference, StepProgress
+        from reports.selectors import sheet_fingerprint
+
+        indicator = hk_sheet.indicator
+        reports = Report.objects.filter(assignment=hk_sheet)
+        edits = {
+            "assignment": lambda: Assignment.objects.filter(pk=hk_sheet.pk).update(code="X-1"),
+            "indicator": lambda: Indicator.objects.filter(pk=indicator.pk).update(unit="ครั้ง"),
+            "fiscal year": lambda: FiscalYear.objects.filter(pk=indicator.fiscal_year_id).update(
+                is_open=False
+            ),
+            "district": lambda: District.objects.filter(pk=hk_sheet.district_id).update(
+                name_th="ห้วยขวางใหม่"
+            ),
+            "zone group": lambda: ZoneGroup.objects.filter(districts=hk_sheet.district_id).update(
+                name_th="กลุ่มใหม่"
+            ),
+            "quarter target": lambda: QuarterTarget.objects.filter(
+                assignment=hk_sheet, quarter=2
+            ).update(target=42),
+            "reporting period": lambda: (
+                ReportingPeriod.objects.filter(
+                    fiscal_year=indicator.fiscal_year_id, quarter=4
+                ).update(assessment_published_on=None)
+                + ReportingPeriod.objects.filter(
+                    fiscal_year=indicator.fiscal_year_id, quarter=3
+                ).update(assessment_published_on=None)
+            ),
+            "strategy node": lambda: StrategyNode.objects.filter(code="7").update(
+                title_en="Changed"
+            ),
+            "milestone step": lambda: MilestoneStep.objects.filter(
+                indicator=indicator, number=1
+            ).update(title="ขั้นตอนใหม่"),
+            "milestone sub-item": lambda: MilestoneSubItem.objects.filter(
+                step__indicator=indicator
+            ).update(text="รายการย่อยใหม่"),
+            "report": lambda: reports.filter(quarter=3).update(score=1),
+            "step progress": lambda: StepProgress.objects.filter(report__in=reports).update(
+                note="หมายเหตุใหม่"
+            ),
+            "letter": lambda: LetterReference.objects.filter(report__in=reports).update(
+                title="หนังสือใหม่"
+            ),
+            # The demo has no evidence files: one new row is the edit.
+            "evidence": lambda: (
+                EvidenceFile.objects.create(
+                    report=reports.get(quarter=1),
+                    file="evidence/x.pdf",
+                    original_name="ใหม่.pdf",
+                    content_type="application/pdf",
+                    size=1,
+                )
+                and 1
+            ),
+        }
+        before = sheet_fingerprint(hk_sheet.pk)
+        assert edits[edit]() >= 1, "the edit must touch a row, or the test proves nothing"
+        assert sheet_fingerprint(hk_sheet.pk) != before
+
+    def test_other_assignments_leave_it_alone(
+        self, hk_sheet: Assignment, pn_budget: Assignment
+    ) -> None:
+        from reports.selectors import sheet_fingerprint
+
+        before = sheet_fingerprint(hk_sheet.pk)
+        Report.objects.filter(assignment=pn_budget).update(narrative="อีกเขตหนึ่ง")
+        Assignment.objects.filter(pk=pn_budget.pk).update(code="PN-9")
+        assert sheet_fingerprint(hk_sheet.pk) == before
