@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District, Division
-from indicators.models import QUARTERS, Assignment, FiscalYear, ReportingPeriod
+from indicators.models import QUARTERS, Assignment, FiscalYear, QuarterTarget, ReportingPeriod
 from reports.models import DeadlineExtension, Report, ReportTransition, Status
 from reports.selectors import QuarterRow
+
+# The report fields the district home shows (status chips, scores, latest result).
+HOME_REPORT_FIELDS = ("id", "assignment_id", "quarter", "status", "result", "score", "full_score")
 
 
 @dataclass
@@ -22,6 +26,7 @@ class HomeRow:
     latest_result: Decimal | None
     next_deadline: dt.date | None
     overdue: bool
+    sheet_url: str = ""
 
     @property
     def days_left(self) -> int | None:
@@ -54,11 +59,26 @@ def district_home(
         Assignment.objects.filter(district=district, indicator__fiscal_year=fiscal_year)
         .select_related("indicator", "division")
         .prefetch_related(
-            "quarter_targets",
+            # Ordered by the columns themselves: the models' Meta ordering by
+            # "assignment" joins assignments, districts and indicators to sort.
+            Prefetch(
+                "quarter_targets",
+                queryset=QuarterTarget.objects.order_by("assignment_id", "quarter"),
+            ),
             Prefetch(
                 "reports",
-                queryset=Report.objects.prefetch_related(
-                    Prefetch("transitions", queryset=ReportTransition.objects.order_by("at", "id"))
+                # Only what the chips show: the narratives and the rest of a full
+                # report row made this the slowest query of the page.
+                queryset=Report.objects.only(*HOME_REPORT_FIELDS)
+                .order_by("assignment_id", "quarter")
+                .prefetch_related(
+                    # A returned chip shows why; no other transition is shown here.
+                    Prefetch(
+                        "transitions",
+                        queryset=ReportTransition.objects.filter(
+                            to_status=Status.RETURNED
+                        ).order_by("at", "id"),
+                    )
                 ),
             ),
         )
@@ -75,10 +95,22 @@ def district_home(
     }
     deadlines = {q: max(p.deadline, extensions.get(q, p.deadline)) for q, p in periods.items()}
     rows = []
+    # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
+    report_url = reverse("report_page", args=[0, 0])  # /assignments/0/q0/
+    sheet_url = reverse("assignment_sheet", args=[0])  # /assignments/0/
     for assignment in assignments:
         reports = {r.quarter: r for r in assignment.reports.all()}
         targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
-        quarters = [QuarterRow(q, targets.get(q), reports.get(q), periods.get(q)) for q in QUARTERS]
+        quarters = [
+            QuarterRow(
+                q,
+                targets.get(q),
+                reports.get(q),
+                periods.get(q),
+                url=report_url.replace("/0/q0/", f"/{assignment.pk}/q{q}/", 1),
+            )
+            for q in QUARTERS
+        ]
         pending = [
             q
             for q in QUARTERS
@@ -94,7 +126,16 @@ def district_home(
             (r.result for q, r in sorted(reports.items(), reverse=True) if r.result is not None),
             None,
         )
-        rows.append(HomeRow(assignment, quarters, latest, min(upcoming, default=None), overdue))
+        rows.append(
+            HomeRow(
+                assignment,
+                quarters,
+                latest,
+                min(upcoming, default=None),
+                overdue,
+                sheet_url=sheet_url.replace("/0/", f"/{assignment.pk}/", 1),
+            )
+        )
     # Overdue first, then the nearest deadline, then indicator code.
     rows.sort(key=lambda r: (not r.overdue, r.next_deadline or dt.date.max))
     return DistrictHome(

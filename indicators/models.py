@@ -280,7 +280,7 @@ class MilestoneStep(models.Model):
     )
 
     class Meta:
-        ordering = ["indicator", "number"]
+        ordering = ["indicator_id", "number"]
         verbose_name = _("ขั้นตอน")
         verbose_name_plural = _("ขั้นตอน")
         constraints = [
@@ -307,7 +307,7 @@ class MilestoneSubItem(models.Model):
     text = models.TextField(_("รายละเอียด"))
 
     class Meta:
-        ordering = ["step", "number"]
+        ordering = ["step_id", "number"]
         verbose_name = _("ข้อย่อยของขั้นตอน")
         verbose_name_plural = _("ข้อย่อยของขั้นตอน")
         constraints = [
@@ -380,7 +380,10 @@ class QuarterTarget(models.Model):
     )
 
     class Meta:
-        ordering = ["assignment", "quarter"]
+        # By the parent's id, not the parent: ordering by the relation follows the
+        # parent's own ordering, joining assignments, districts and indicators into
+        # every prefetch of these rows only to sort them.
+        ordering = ["assignment_id", "quarter"]
         verbose_name = _("เป้าหมายรายไตรมาส")
         verbose_name_plural = _("เป้าหมายรายไตรมาส")
         constraints = [

@@ -172,7 +172,10 @@ class RatioUpdate(models.Model):
     )
 
     class Meta:
-        ordering = ["report", "as_of", "id"]
+        # By the parent's id, not the parent: ordering by the relation follows the
+        # parent's own ordering, joining assignments, districts and indicators into
+        # every prefetch of these rows only to sort them.
+        ordering = ["report_id", "as_of", "id"]
         verbose_name = _("ข้อมูลความก้าวหน้า (ตัวตั้ง/ตัวหาร)")
         verbose_name_plural = _("ข้อมูลความก้าวหน้า (ตัวตั้ง/ตัวหาร)")
         constraints = [
@@ -206,7 +209,7 @@ class StepProgress(models.Model):
     note = models.TextField(_("ผลการดำเนินงาน"), blank=True)
 
     class Meta:
-        ordering = ["report", "step__number"]
+        ordering = ["report_id", "step__number"]
         verbose_name = _("ความก้าวหน้าของขั้นตอน")
         verbose_name_plural = _("ความก้าวหน้าของขั้นตอน")
         constraints = [
@@ -250,7 +253,7 @@ class EvidenceFile(models.Model):
     )
 
     class Meta:
-        ordering = ["report", "uploaded_at", "id"]
+        ordering = ["report_id", "uploaded_at", "id"]
         verbose_name = _("ไฟล์หลักฐาน")
         verbose_name_plural = _("ไฟล์หลักฐาน")
         constraints = [
@@ -285,7 +288,7 @@ class LetterReference(models.Model):
     )
 
     class Meta:
-        ordering = ["report", "dated", "id"]
+        ordering = ["report_id", "dated", "id"]
         verbose_name = _("หนังสือราชการอ้างอิง")
         verbose_name_plural = _("หนังสือราชการอ้างอิง")
 
@@ -313,7 +316,7 @@ class ReportTransition(models.Model):
     reason = models.TextField(_("เหตุผล/ความเห็น"), blank=True)
 
     class Meta:
-        ordering = ["report", "at", "id"]
+        ordering = ["report_id", "at", "id"]
         verbose_name = _("ประวัติสถานะรายงาน")
         verbose_name_plural = _("ประวัติสถานะรายงาน")
 

@@ -67,6 +67,7 @@ class QuarterRow:
     target: Decimal | None
     report: Report | None
     period: ReportingPeriod | None
+    url: str = ""  # the quarter's report page, where a page lists many of them
 
     @property
     def status(self) -> str:
