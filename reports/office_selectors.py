@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,19 +39,22 @@ DONE_VALUES = frozenset(str(status) for status in DONE)  # plain strings compare
 
 @dataclass(slots=True)
 class Cell:
+    """One district's report on one indicator for the quarter (or its absence)."""
+
     assignment_id: int
-    report: Mapping[str, Any] | None
+    report_id: int | None
+    status: str  # a Status value, or "not_started" without a report
+    result: Decimal | None
+    score: Decimal | None
+    full_score: Decimal | None
     late: bool
-    status: str = ""
-    # Filled in once per cell by office_matrix: a 50 x 100 matrix is 5,000
+    # Text filled in once per cell by office_matrix: a 50 x 100 matrix is 5,000
     # cells, and formatting them through template tags was most of the page.
-    label: str = ""
+    status_label: str = ""
+    label: str = ""  # status_label, and "late" when it is
     result_text: str = ""
     score_text: str = ""
     url: str = ""
-
-    def __post_init__(self) -> None:
-        self.status = str(self.report["status"]) if self.report else "not_started"
 
 
 def _cell_labels() -> dict[str, str]:
@@ -70,20 +72,19 @@ def _dress(
     cell: Cell, labels: dict[str, str], late: str, score_url: str, formatted: dict[Any, str]
 ) -> Cell:
     """Fill in the cell's text once; ``formatted`` remembers figures already formatted."""
-    report = cell.report
-    cell.label = labels[cell.status] + (f" · {late}" if cell.late else "")
-    if report is not None:
-        cell.url = score_url.replace("0", str(report["id"]), 1)
-        result, score = report["result"], report["score"]
-        if result is not None:
-            if result not in formatted:
-                formatted[result] = format_amount(result)
-            cell.result_text = formatted[result]
-        if score is not None:
-            key = (score, report["full_score"])
-            if key not in formatted:
-                formatted[key] = f"{format_score(score)}/{format_score(report['full_score'])}"
-            cell.score_text = formatted[key]
+    cell.status_label = labels[cell.status]
+    cell.label = cell.status_label + (f" · {late}" if cell.late else "")
+    if cell.report_id is not None:
+        cell.url = score_url.replace("0", str(cell.report_id), 1)
+    if cell.result is not None:
+        if cell.result not in formatted:
+            formatted[cell.result] = format_amount(cell.result)
+        cell.result_text = formatted[cell.result]
+    if cell.score is not None and cell.full_score is not None:
+        key = (cell.score, cell.full_score)
+        if key not in formatted:
+            formatted[key] = f"{format_score(cell.score)}/{format_score(cell.full_score)}"
+        cell.score_text = formatted[key]
     return cell
 
 
@@ -119,11 +120,12 @@ class Matrix:
     all_indicators: list[Indicator] = field(default_factory=list)
 
 
-def _is_late(report: Mapping[str, Any] | None, deadline: dt.date | None, today: dt.date) -> bool:
+def _is_late(
+    status: str | None, submitted_on: dt.date | None, deadline: dt.date | None, today: dt.date
+) -> bool:
     if deadline is None:
         return False
-    if report is not None and report["status"] in DONE_VALUES:
-        submitted_on = report["submitted_on"]
+    if status in DONE_VALUES:
         return submitted_on is not None and submitted_on > deadline
     return today > deadline
 
@@ -154,10 +156,19 @@ def office_matrix(
     in_scope = Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
     if indicator_id is not None:
         in_scope = in_scope.filter(indicator_id=indicator_id)
+    period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
+    extensions = (
+        dict(DeadlineExtension.objects.filter(period=period).values_list("district_id", "deadline"))
+        if period
+        else {}
+    )
+    deadlines: dict[int, dt.date] = defaultdict(lambda: period.deadline) if period else {}
+    for district_id, extended in extensions.items():
+        deadlines[district_id] = max(period.deadline, extended) if period else extended
+
     # One query for the assignments and their report for the quarter (a LEFT JOIN),
     # unordered: the Meta ordering joined districts and indicators only to sort
     # 5,000 rows that are looked up by key anyway.
-    report_fields = ("id", "status", "result", "score", "full_score", "submitted_on")
     rows_in = (
         in_scope.annotate(
             quarter_report=FilteredRelation("reports", condition=Q(reports__quarter=quarter)),
@@ -170,53 +181,58 @@ def office_matrix(
             "id",
             "district_id",
             "indicator_id",
-            *(
-                f"quarter_report__{name}" if name != "submitted_on" else "report_submitted_on"
-                for name in report_fields
-            ),
+            "quarter_report__id",
+            "quarter_report__status",
+            "quarter_report__result",
+            "quarter_report__score",
+            "quarter_report__full_score",
+            "report_submitted_on",
         )
     )
-    assignments: dict[tuple[int, int], tuple[int, dict[str, Any] | None]] = {
-        (district_id, indicator_id_): (
-            assignment_id,
-            dict(zip(report_fields, report, strict=True)) if report[0] is not None else None,
-        )
-        for assignment_id, district_id, indicator_id_, *report in rows_in
-    }
-    period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
-    extensions = (
-        dict(DeadlineExtension.objects.filter(period=period).values_list("district_id", "deadline"))
-        if period
-        else {}
-    )
-
-    rows = []
-    by_indicator = [Completeness() for _ in indicators]
     labels, late_label = _cell_labels(), str(_("ล่าช้า"))
     formatted: dict[Any, str] = {}
     score_url = reverse("office_score", args=[0])  # "/office/reports/0/"
-    for district in districts:
-        deadline = (
-            max(period.deadline, extensions.get(district.pk, period.deadline)) if period else None
+    cells_by_key: dict[tuple[int, int], Cell] = {}
+    for (
+        assignment_id,
+        district_id,
+        indicator_id_,
+        report_id,
+        report_status,
+        result,
+        score,
+        full_score,
+        submitted_on,
+    ) in rows_in:
+        late = _is_late(report_status, submitted_on, deadlines.get(district_id), today)
+        cells_by_key[(district_id, indicator_id_)] = _dress(
+            Cell(
+                assignment_id,
+                report_id,
+                report_status or "not_started",
+                result,
+                score,
+                full_score,
+                late,
+            ),
+            labels,
+            late_label,
+            score_url,
+            formatted,
         )
+
+    rows = []
+    by_indicator = [Completeness() for _ in indicators]
+    for district in districts:
         completeness = Completeness()
-        cells: list[Cell | None] = []
-        for column, indicator in enumerate(indicators):
-            found = assignments.get((district.pk, indicator.pk))
-            if found is None:
-                cells.append(None)
+        cells: list[Cell | None] = [
+            cells_by_key.get((district.pk, indicator.pk)) for indicator in indicators
+        ]
+        for cell, column_tally in zip(cells, by_indicator, strict=True):
+            if cell is None:
                 continue
-            assignment_id, report = found
-            cell = _dress(
-                Cell(assignment_id, report, _is_late(report, deadline, today)),
-                labels,
-                late_label,
-                score_url,
-                formatted,
-            )
-            cells.append(cell)
             done = cell.status in DONE_VALUES
-            for tally in (completeness, by_indicator[column]):
+            for tally in (completeness, column_tally):
                 tally.assigned += 1
                 tally.submitted += done
                 tally.late += cell.late
@@ -437,8 +453,11 @@ def report_for_scoring(pk: int) -> Report:
 @dataclass
 class SummaryRow:
     district: District
-    report: Mapping[str, Any] | None
-    late: bool
+    cell: Cell
+
+    @property
+    def late(self) -> bool:
+        return self.cell.late
 
 
 @dataclass
@@ -457,21 +476,15 @@ def indicator_summary(
     today = today or timezone.localdate()
     matrix = office_matrix(indicator.fiscal_year, quarter, indicator_id=indicator.pk, today=today)
     rows = [
-        SummaryRow(row.district, row.cells[0].report, row.cells[0].late)
+        SummaryRow(row.district, cell)
         for row in matrix.rows
-        if row.cells and row.cells[0] is not None
+        if row.cells and (cell := row.cells[0]) is not None
     ]
-    ranked = sorted(
-        rows,
-        key=lambda r: (
-            r.report is None or r.report["score"] is None,
-            -(r.report["score"] or 0) if r.report else 0,
-        ),
-    )
+    ranked = sorted(rows, key=lambda r: (r.cell.score is None, -(r.cell.score or 0)))
     scores: dict[int, list[Decimal]] = defaultdict(list)
     for row in rows:
-        if row.report and row.report["score"] is not None:
-            scores[row.district.zone_group_id].append(row.report["score"])
+        if row.cell.score is not None:
+            scores[row.district.zone_group_id].append(row.cell.score)
     averages = [
         (
             group,

@@ -161,12 +161,11 @@ def zone_averages(matrix: Any) -> list[tuple[Any, list[Decimal | None]]]:
         averages: list[Decimal | None] = []
         for column in range(len(matrix.indicators)):
             scores = [
-                row.cells[column].report["score"]
+                cell.score
                 for row in matrix.rows
                 if row.district.zone_group_id == group.pk
-                and row.cells[column] is not None
-                and row.cells[column].report is not None
-                and row.cells[column].report["score"] is not None
+                and (cell := row.cells[column]) is not None
+                and cell.score is not None
             ]
             averages.append(
                 (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"))

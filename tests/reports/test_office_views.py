@@ -247,7 +247,8 @@ class TestHistoryAndSummary:
                 {"year": 2564, "quarter": 2, "indicator": hk_sheet.indicator_id},
             )
         )
-        assert "1 ห้วยขวาง 100.00 95/100" in text
+        assert "1 ห้วยขวาง 100.00 95/100 ประเมินแล้ว" in text  # the status in Thai
+        assert "evaluated" not in text
         assert "กลุ่มเขตกรุงเทพกลาง 95.00 1" in text
 
 
