@@ -12,7 +12,7 @@
 -- Optimistic lock: every save carries the version the officer last saw and the
 -- server refuses (422, "someone else saved") a stale one. So that concurrent
 -- saves never race each other, each wrk thread owns a disjoint share of the
--- reports, a report is lent to one request at a time (a stack of idle reports),
+-- reports, a report is lent to one request at a time (picked among the idle ones),
 -- and the version is taken from the response's status bar (swapped in out of
 -- band), exactly as the page does. A save response names its report (the main
 -- form's action), which is how it finds the lent report again. If every report
@@ -37,7 +37,7 @@ end
 -- Per-thread state (each wrk thread runs its own copy of this script).
 local data
 local pool = {} -- reports of this thread: {path, version, quarter, result, busy}
-local idle = {} -- stack of indexes into pool
+local idle = {} -- indexes into pool of the reports not lent to a request
 local by_path = {}
 local get_headers, post_headers
 local reads = {} -- {request string, kind}
@@ -64,10 +64,14 @@ local function copy(t)
 end
 
 local function save_request()
-   local i = table.remove(idle)
-   if i == nil then
+   local n = #idle
+   if n == 0 then
       return nil
    end
+   local k = math.random(n) -- any idle report, so saves spread over all of them
+   local i = idle[k]
+   idle[k] = idle[n]
+   idle[n] = nil
    local report = pool[i]
    report.busy = true
    local texts = data.narratives[report.quarter]
@@ -173,7 +177,7 @@ function init(args)
             busy = false,
          })
          by_path[report.path] = #pool
-         table.insert(idle, 1, #pool)
+         table.insert(idle, #pool)
       end
    end
    get_headers = copy(wrk.headers)
