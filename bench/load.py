@@ -189,6 +189,73 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
+def ensure_nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print("installing nginx-light (apt-get)", file=sys.stderr)
+    subprocess.run(  # noqa: S603 (fixed arguments)
+        [
+            *sudo,
+            shutil.which("apt-get") or "/usr/bin/apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "nginx-light",
+        ],
+        check=True,
+    )
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def nginx_config(directory: Path, listen_port: int, app_port: int) -> Path:
+    """The production shape: a buffering reverse proxy in front of gunicorn's sync workers.
+
+    A sync worker serves one connection at a time and waits for its whole request;
+    browsers (and wrk between paused requests) hold connections open, so without a
+    proxy that buffers requests and keeps the idle connections itself, 250 waiting
+    users would hold both workers. gunicorn's deployment guide asks for such a proxy.
+    """
+    # Started as root, nginx's workers run as an unprivileged user who must be
+    # able to write request bodies (the saves) into these folders.
+    directory.chmod(0o755)
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (directory / sub).mkdir(exist_ok=True)
+        (directory / sub).chmod(0o777)  # a throwaway benchmark folder
+    config = directory / "nginx.conf"
+    config.write_text(
+        f"""daemon off;
+worker_processes 1;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {directory}/body;
+  proxy_temp_path {directory}/proxy;
+  fastcgi_temp_path {directory}/fastcgi;
+  uwsgi_temp_path {directory}/uwsgi;
+  scgi_temp_path {directory}/scgi;
+  client_max_body_size 20m;
+  keepalive_requests 100000;
+  upstream portal {{ server {HOST}:{app_port}; }}
+  server {{
+    listen {HOST}:{listen_port} backlog=4096;
+    location / {{
+      proxy_pass http://portal;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
+      proxy_read_timeout 60s;
+    }}
+  }}
+}}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -529,8 +596,22 @@ def main() -> None:
     parser.add_argument(
         "--mix", default=DEFAULT_MIX, help=f"mixed target's shares (default {DEFAULT_MIX})"
     )
+    parser.add_argument(
+        "--think",
+        default="0,10",
+        help="mixed target: each user's mean pause between requests, in seconds, one run per "
+        "value (default 0,10: 0 = no pause, the server's saturation; 10 = people reading and "
+        "typing, a pause drawn uniformly from 0 to 20 s)",
+    )
+    parser.add_argument(
+        "--no-proxy",
+        dest="proxy",
+        action="store_false",
+        help="send wrk straight to gunicorn instead of through nginx (installed if missing)",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args()
+    think_values = [float(t) for t in args.think.split(",")]
     only = [key.strip() for key in args.only.split(",")] if args.only else list(TARGET_KEYS)
     unknown = set(only) - set(TARGET_KEYS)
     _common.require(not unknown, f"--only: unknown target(s) {sorted(unknown)}; {TARGET_KEYS}")
@@ -546,14 +627,14 @@ def main() -> None:
 
     connections.close_all()
 
-    port = free_port()
+    app_port = free_port()
     env = {**os.environ, "PYTHONPATH": str(_common.ROOT)}
     gunicorn = subprocess.Popen(  # noqa: S603 (fixed arguments)
         [
             str(_common.ROOT / ".venv" / "bin" / "gunicorn"),
             "kpi_portal.wsgi",
             "--bind",
-            f"{HOST}:{port}",
+            f"{HOST}:{app_port}",
             "--workers",
             str(args.workers),
             "--worker-class",
@@ -565,21 +646,39 @@ def main() -> None:
         env=env,
         start_new_session=True,
     )
+    servers = [gunicorn]
+    port = app_port
+    proxy_dir = tempfile.TemporaryDirectory(prefix="kpi-bench-nginx-")
+    if args.proxy:
+        port = free_port()
+        servers.append(
+            subprocess.Popen(  # noqa: S603 (fixed arguments)
+                [
+                    ensure_nginx(),
+                    "-e",
+                    f"{proxy_dir.name}/error.log",
+                    "-c",
+                    str(nginx_config(Path(proxy_dir.name), port, app_port)),
+                ],
+                start_new_session=True,
+            )
+        )
 
     def stop(signum: int | None = None, frame: FrameType | None = None) -> None:
-        if gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)
+        for server in reversed(servers):
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
         if signum is not None:
             raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     notes: list[str] = []
-    rows: list[tuple[Target, int, WrkResult]] = []
+    rows: list[tuple[Target, int, WrkResult, float]] = []
     try:
         base = f"http://{HOST}:{port}"
         origin = f"https://{HOST}:{port}"
@@ -614,7 +713,12 @@ def main() -> None:
                         raise SystemExit(
                             f"{target.path} answered {status}, not 200: wrk would count it as OK"
                         )
-                for connections_count in connection_counts:
+                runs = [
+                    (c, think)
+                    for c in connection_counts
+                    for think in (think_values if target.mixed else [0.0])
+                ]
+                for connections_count, think in runs:
                     drain(base)
                     script_args: list[str] = []
                     versions_before = 0
@@ -642,17 +746,20 @@ def main() -> None:
                         base + (target.path if not target.mixed else "/"),
                         *script_args,
                     ]
+                    # Read by mixed.lua when wrk loads it: a delay() hook only if set.
+                    wrk_env = {**os.environ, "KPI_THINK_MS": str(round(think * 1000))}
                     output = subprocess.run(  # noqa: S603 (our own wrk command)
-                        command, capture_output=True, text=True, check=True
+                        command, capture_output=True, text=True, check=True, env=wrk_env
                     ).stdout
                     result = parse_wrk(output)
                     if target.mixed:
                         drain(base)  # saves still queued when wrk stopped are committed too
                         result.committed_saves = version_sum(plan) - versions_before
                         connections.close_all()
-                    rows.append((target, connections_count, result))
+                    rows.append((target, connections_count, result, think))
                     print(
-                        f"{target.key} c={connections_count}: {result.requests_per_s:.1f} req/s, "
+                        f"{target.key} c={connections_count} think {think:g} s: "
+                        f"{result.requests_per_s:.1f} req/s, "
                         f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
                         f"p99 {result.p99_ms:.1f} ms, errors {result.errors}",
                         file=sys.stderr,
@@ -660,29 +767,31 @@ def main() -> None:
     finally:
         stop()
 
-    baseline = {c: r.requests_per_s for t, c, r in rows if t.key == "baseline"}
+    baseline = {c: r.requests_per_s for t, c, r, _think in rows if t.key == "baseline"}
+    proxy_note = " behind nginx (a buffering proxy, as in production)" if args.proxy else ""
     lines = [
         f"database {_common.database_name()}; gunicorn {args.workers} sync workers on "
-        f"{HOST}; wrk -t{THREADS} -d{args.duration}s --timeout {args.timeout} on the same "
-        f"{os.cpu_count()} CPUs; GETs, and report saves (POST) in the mixed target",
+        f"{HOST}{proxy_note}; wrk -t{THREADS} -d{args.duration}s --timeout {args.timeout} "
+        f"on the same {os.cpu_count()} CPUs; GETs, and report saves (POST) in the mixed target",
         "",
         "| target | connections | requests/s | p50 ms | p95 ms | p99 ms | requests | saves | "
         "non-2xx/3xx | rejected 2xx/3xx | socket errors | vs trivial view |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
-    for target, c, r in rows:
+    for target, c, r, think in rows:
         ratio = f"{100 * r.requests_per_s / baseline[c]:.1f} %" if c in baseline else "–"
+        label = f"{target.label}, pause {think:g} s" if target.mixed else target.label
         saves = f"{r.accepted.get('save', 0):,}" if target.mixed else "–"
         rejected = str(r.rejected_below_400) if target.mixed else "–"
         lines.append(
-            f"| {target.label} | {c} | {r.requests_per_s:,.1f} | {r.p50_ms:.1f} | "
+            f"| {label} | {c} | {r.requests_per_s:,.1f} | {r.p50_ms:.1f} | "
             f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {r.requests:,} | {saves} | {r.non_2xx_3xx} | "
             f"{rejected} | {r.socket_errors} | {ratio} |"
         )
     lines.append("")
     if not baseline:
         lines.append("(baseline not run: add it for the last column, e.g. --only baseline,mixed)")
-    for target, c, r in rows:
+    for target, c, r, think in rows:
         if not target.mixed:
             continue
         sent = ", ".join(f"{k} {v:,}" for k, v in sorted(r.sent.items()))
@@ -692,8 +801,9 @@ def main() -> None:
         check = "" if (r.committed_saves or 0) >= r.accepted.get("save", 0) else " MISMATCH"
         goal = "met" if r.errors == 0 and r.p95_ms <= 300 else "not met"
         lines.append(
-            f"mixed c={c}: sent {sent} (saves turned into reads, all of the thread's reports "
-            f"busy: {r.skipped_saves}); accepted {accepted}; rejected by status {refused}; "
+            f"mixed c={c} pause {think:g} s: sent {sent} (saves turned into reads, all of the "
+            f"thread's reports busy: {r.skipped_saves}); accepted {accepted}; "
+            f"rejected by status {refused}; "
             f"errors {r.errors}; saves committed in the database {committed}{check} "
             f"(includes saves in flight when wrk stopped); goal 0 errors and p95 <= 300 ms: "
             f"{goal}"

@@ -28,6 +28,17 @@
 local threads = {}
 local counter = 0
 
+-- Users pause between requests (reading, typing): KPI_THINK_MS is the mean pause,
+-- drawn uniformly from 0 to twice that. wrk looks for delay() once, when it loads
+-- the script, so the hook exists only when a pause is asked for (a zero-delay
+-- hook would still cost every request a timer).
+local think_ms = tonumber(os.getenv("KPI_THINK_MS") or "0") or 0
+if think_ms > 0 then
+   function delay()
+      return math.random(0, 2 * think_ms)
+   end
+end
+
 function setup(thread)
    counter = counter + 1
    thread:set("id", counter)
