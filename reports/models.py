@@ -430,6 +430,17 @@ class PrintJob(models.Model):
     # stopped belongs to a worker that died, and is queued again.
     heartbeat_at = models.DateTimeField(_("ทำงานล่าสุดเมื่อ"), null=True, blank=True)
     task_id = models.CharField(_("รหัสงานในคิว"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("เริ่มพิมพ์เมื่อ"), null=True, blank=True)
+    # Booklets of several districts are printed as one part per district, so that
+    # every worker shares the work; the parent collects the parts into one zip.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("เป็นส่วนหนึ่งของงาน"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

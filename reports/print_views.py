@@ -17,7 +17,8 @@ from reports.models import PrintJob
 
 
 def _jobs_for(request: HtmxHttpRequest) -> QuerySet[PrintJob]:
-    jobs = PrintJob.objects.select_related("fiscal_year", "requested_by")
+    # Parts of a several-district job are the worker's business, not the reader's.
+    jobs = PrintJob.objects.filter(parent=None).select_related("fiscal_year", "requested_by")
     if sees_every_district(request.user):
         return jobs
     return jobs.filter(Q(requested_by=request.user))

@@ -21,6 +21,7 @@ import pghistory
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -622,6 +623,16 @@ def print_job_request(
         total=max(len(districts or []), 1) if kind == PrintJob.Kind.BOOKLET else 1,
     )
     job.districts.set(districts or [])
+    if kind == PrintJob.Kind.BOOKLET and len(districts or []) > 1:
+        # One part per district: every worker takes parts, instead of one worker
+        # printing fifty booklets in a row. The last part to finish bundles them.
+        for district in sorted(districts or [], key=lambda d: d.code):
+            part = PrintJob.objects.create(
+                kind=kind, fiscal_year=fiscal_year, requested_by=actor, total=1, parent=job
+            )
+            part.districts.set([district])
+            transaction.on_commit(partial(enqueue, part.pk))
+        return job
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
@@ -639,7 +650,7 @@ def print_jobs_recover(
     """
     from django_tasks_db.models import DBTaskResult
 
-    from reports.tasks import enqueue
+    from reports.tasks import enqueue, enqueue_bundle
 
     limit = _now(now) - dt.timedelta(
         seconds=stale_after if stale_after is not None else settings.PRINT_JOB_STALE_SECONDS
@@ -648,9 +659,12 @@ def print_jobs_recover(
         status=PrintJob.JobStatus.RUNNING, heartbeat_at__lt=limit
     )
     if job_id is not None:
-        stale = stale.filter(pk=job_id)
+        stale = stale.filter(Q(pk=job_id) | Q(parent_id=job_id))
     recovered = 0
     for job in stale:
+        has_parts = job.parts.exists()
+        if has_parts and job.parts.exclude(status=PrintJob.JobStatus.DONE).exists():
+            continue  # its parts are still printing, and recover on their own
         if job.task_id:
             DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
                 status="FAILED",
@@ -665,6 +679,7 @@ def print_jobs_recover(
             )
             continue
         PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.JobStatus.QUEUED, error=lost)
-        transaction.on_commit(partial(enqueue, job.pk))
+        # A job with parts only has its bundling left to do.
+        transaction.on_commit(partial(enqueue_bundle if has_parts else enqueue, job.pk))
         recovered += 1
     return recovered

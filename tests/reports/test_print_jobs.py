@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -79,14 +80,55 @@ class TestPrintJobs:
             reverse("prints"),
             {"kind": "booklet", "year": "2564", "district": ["1001", "1017", "1050"]},
         )
+        job = PrintJob.objects.get(parent=None)
+        # One part per district, so that every worker can take one.
+        assert sorted(job.parts.values_list("districts__code", flat=True)) == [
+            "1001",
+            "1017",
+            "1050",
+        ]
+        page = client.get(reverse("prints")).content.decode()
+        assert page.count('class="job job-') == 1  # the parts are not listed
         run_worker()
-        job = PrintJob.objects.get()
+        job.refresh_from_db()
         assert (job.status, job.progress, job.total) == (PrintJob.JobStatus.DONE, 3, 3)
+        assert job.started_at is not None and job.finished_at is not None
         data = b"".join(client.get(reverse("print_job_download", args=[job.pk])).streaming_content)
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert names == ["booklet-2564-1001.pdf", "booklet-2564-1017.pdf", "booklet-2564-1050.pdf"]
         bang_bon = text_of(zipfile.ZipFile(io.BytesIO(data)).read("booklet-2564-1050.pdf"))
         assert "ไม่มีตัวชี้วัดที่มอบหมายในปีงบประมาณนี้" in bang_bon
+        assert not job.parts.exclude(file="").exists()  # their files now live in the zip
+
+    def test_a_failing_part_fails_the_whole_job_naming_its_district(
+        self, personas: Personas, settings: object
+    ) -> None:
+        settings.PRINT_JOB_ATTEMPTS = 1  # type: ignore[attr-defined]
+        job = services.print_job_request(
+            actor=personas.evaluator,
+            kind=PrintJob.Kind.BOOKLET,
+            fiscal_year=FiscalYear.objects.get(year=2564),
+            districts=list(District.objects.filter(code__in=["1001", "1017"])),
+        )
+        from reports import pdf
+
+        original = pdf.booklet_pdf
+
+        def broken_for_huai_khwang(sheets: list, *, district: District, **kwargs: object) -> bytes:
+            if district.code == "1017":
+                raise RuntimeError("กระดาษหมด")
+            return original(sheets, district=district, **kwargs)  # type: ignore[arg-type]
+
+        pdf.booklet_pdf = broken_for_huai_khwang  # type: ignore[assignment]
+        try:
+            run_worker()
+        finally:
+            pdf.booklet_pdf = original  # type: ignore[assignment]
+        job.refresh_from_db()
+        assert job.status == PrintJob.JobStatus.FAILED
+        assert "สำนักงานเขตห้วยขวาง" in job.error and "กระดาษหมด" in job.error
+        page = personas.client(personas.evaluator).get(reverse("prints")).content.decode()
+        assert "พิมพ์ไม่สำเร็จหลังพยายามหลายครั้ง" in page and "กระดาษหมด" in page
 
     def test_quarter_summary_is_landscape(self, personas: Personas) -> None:
         client = personas.client(personas.evaluator)
@@ -125,3 +167,41 @@ class TestPrintJobs:
         assert "ฟอนต์หาย" in job.error
         page = personas.client(personas.evaluator).get(reverse("prints")).content.decode()
         assert "พิมพ์ไม่สำเร็จหลังพยายามหลายครั้ง" in page and "ฟอนต์หาย" in page
+
+
+@pytest.mark.django_db
+def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A dead worker's part is printed again; the job itself is not (its other
+    parts are fine); once every part is done, only the bundling is queued again."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):  # the enqueues run on commit
+        job = services.print_job_request(
+            actor=personas.evaluator,
+            kind=PrintJob.Kind.BOOKLET,
+            fiscal_year=FiscalYear.objects.get(year=2564),
+            districts=list(District.objects.filter(code__in=["1001", "1017"])),
+        )
+    first, _second = job.parts.order_by("pk")
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    PrintJob.objects.filter(pk__in=[job.pk, first.pk]).update(
+        status=PrintJob.JobStatus.RUNNING, heartbeat_at=long_ago
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.print_jobs_recover(stale_after=60) == 1
+    first.refresh_from_db()
+    job.refresh_from_db()
+    assert first.status == PrintJob.JobStatus.QUEUED
+    assert job.status == PrintJob.JobStatus.RUNNING  # not printed again as a whole
+
+    PrintJob.objects.filter(parent=job).update(status=PrintJob.JobStatus.DONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.print_jobs_recover(stale_after=60) == 1
+    newest = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert newest is not None and newest.task_path.endswith("print_job_bundle")
+    assert newest.args_kwargs["args"] == [job.pk]
