@@ -13,7 +13,7 @@ being ready, and each part from its start to its end (PrintJob.started_at /
 finished_at).
 
 Baseline, in the same run before the workers start: the officer's district's
-booklet rendered in this process (assignment_sheet for each sheet, then
+booklet rendered in this process (assignment_sheets, then
 reports.pdf.booklet_pdf), the work of one part. "Ideal" is that time × districts
 ÷ workers: what perfectly shared work with no queue overhead would take.
 Media and the PDF cache go to a temporary folder; DATABASE_URL defaults to
@@ -39,16 +39,17 @@ def render_one_in_process(district_code: str, year: int) -> tuple[float, int, in
     from districts.models import District
     from indicators.models import Assignment, FiscalYear
     from reports import pdf
-    from reports.selectors import assignment_sheet
+    from reports.selectors import assignment_sheets
 
     district = District.objects.get(code=district_code)
     fiscal_year = FiscalYear.objects.get(year=year)
     pdf._weasyprint()  # the import (about a second) is paid once per worker, not per part
     start = time.perf_counter()
-    assignments = Assignment.objects.filter(
-        district=district, indicator__fiscal_year=fiscal_year
-    ).order_by("indicator__code")
-    sheets = [assignment_sheet(a) for a in assignments]
+    sheets = assignment_sheets(
+        Assignment.objects.filter(district=district, indicator__fiscal_year=fiscal_year).order_by(
+            "indicator__code"
+        )
+    )
     data = pdf.booklet_pdf(sheets, district=district, fiscal_year=fiscal_year)
     return time.perf_counter() - start, len(sheets), len(data)
 

@@ -20,7 +20,7 @@ from indicators.models import Assignment
 from reports import pdf
 from reports.models import PrintJob
 from reports.office_selectors import office_matrix
-from reports.selectors import assignment_sheet
+from reports.selectors import assignment_sheets
 
 LOGGER = logging.getLogger(__name__)
 
@@ -31,10 +31,11 @@ def _advance(job: PrintJob, step: int = 1) -> None:
 
 
 def _booklet(job: PrintJob, district: District) -> bytes:
-    assignments = Assignment.objects.filter(
-        district=district, indicator__fiscal_year=job.fiscal_year
-    ).order_by("indicator__code")
-    sheets = [assignment_sheet(a) for a in assignments]
+    sheets = assignment_sheets(
+        Assignment.objects.filter(
+            district=district, indicator__fiscal_year=job.fiscal_year
+        ).order_by("indicator__code")
+    )
     return pdf.booklet_pdf(sheets, district=district, fiscal_year=job.fiscal_year)
 
 
