@@ -14,7 +14,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.office_selectors import Cell
+from reports.office_selectors import Cell, Completeness
 
 register = template.Library()
 
@@ -43,3 +43,17 @@ def matrix_cells(cells: Sequence[Cell | None]) -> SafeString:
         # status is one of the Status values (lowercase ASCII), no escaping needed.
         parts.append(f'<td class="cell cell-{cell.status}{late}">{inner}</td>')
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - every value above is escaped
+
+
+@register.simple_tag
+def matrix_tallies(tallies: Sequence[Completeness]) -> SafeString:
+    """The footer's submitted/assigned per indicator (a hundred cells, same reason)."""
+    parts = []
+    for tally in tallies:
+        late = (
+            f'<br><small class="late-text">{escape(_("ล่าช้า %(n)s") % {"n": tally.late})}</small>'
+            if tally.late
+            else ""
+        )
+        parts.append(f'<td class="num">{tally.submitted}/{tally.assigned}{late}</td>')
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - the text is escaped
