@@ -98,3 +98,24 @@ def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assign
     grow(year)
     after = {url: count(client, url) for client, url in pages}
     assert after == before
+
+
+@pytest.mark.django_db
+def test_a_cached_sheet_pdf_is_found_in_a_few_queries_whatever_the_data(
+    personas: Personas, hk_sheet: Assignment, settings: object, tmp_path: object
+) -> None:
+    """The cached PDF is looked up by a digest the database computes: sign-in,
+    access check and that one query, however much else the database holds."""
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pdf": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    officer = personas.client(personas.officer_hk)
+    url = reverse("assignment_sheet_pdf", args=[hk_sheet.pk])
+    count(officer, url)  # renders and fills the cache
+    before = count(officer, url)
+    grow(FiscalYear.objects.get(year=2564))
+    assert count(officer, url) == before <= 6

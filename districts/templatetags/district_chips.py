@@ -1,0 +1,51 @@
+"""The district home's status chips, a row's four quarters at a time.
+
+A district has a hundred indicators a year: four hundred chips. Through the
+template language (a partial with its conditions and filters) they were about
+half of the page's time at full scale; written here they cost a few
+microseconds each, with the same markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from kpi_portal.templatetags.thai import score
+from reports.models import Status
+from reports.selectors import QuarterRow
+
+register = template.Library()
+
+
+def _chip(quarter: QuarterRow) -> str:
+    link = escape(quarter.url)
+    report = quarter.report
+    if report is None:
+        return f'<a class="chip chip-not_started" href="{link}">{escape(_("ยังไม่เริ่ม"))}</a>'
+    status = escape(str(report.get_status_display()))
+    if report.status == Status.EVALUATED:
+        figures = f"{score(report.score)} / {score(report.full_score)}"
+        return (
+            f'<a class="chip chip-evaluated" href="{link}" title="{escape(_("ประเมินแล้ว"))}">'
+            f"{escape(figures)}</a>"
+        )
+    if report.status == Status.RETURNED:
+        last = quarter.last_transition
+        reason = escape(last.reason) if last is not None else ""
+        return (
+            f'<details class="chip chip-returned"><summary>{status}</summary>'
+            f'<span class="chip-reason">{reason}</span>'
+            f'<a href="{link}">{escape(_("แก้ไขรายงาน"))}</a></details>'
+        )
+    return f'<a class="chip chip-{escape(report.status)}" href="{link}">{status}</a>'
+
+
+@register.simple_tag
+def quarter_chips(quarters: Sequence[QuarterRow]) -> SafeString:
+    cells = "".join(f'<td class="q">{_chip(quarter)}</td>' for quarter in quarters)
+    return mark_safe(cells)  # noqa: S308  # nosec B308, B703 - every value above is escaped
