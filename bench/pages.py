@@ -129,6 +129,10 @@ def main() -> None:
     args = parser.parse_args()
 
     _common.setup_django()
+    # As kpi_portal/wsgi.py does in every gunicorn worker.
+    from kpi_portal import gc_tuning
+
+    gc_tuning.settle()
     load_before = _common.machine_load()
     from django.conf import settings
     from django.test import Client
