@@ -98,7 +98,7 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
     return [
         Page("baseline: /bench/ok/ (HttpResponse)", "/bench/ok/", None),
         Page("baseline: /healthz/ (middleware, SELECT 1)", "/healthz/", None),
-        Page("baseline: /bench/ok/ signed in (loads session + user)", "/bench/ok/", officer),
+        Page("baseline: /bench/ok/ signed in (session cookie)", "/bench/ok/", officer),
         Page(
             f"district home {district.code}, current year", f"/districts/{district.code}/", officer
         ),
