@@ -162,9 +162,6 @@ def office_matrix(
         if period
         else {}
     )
-    deadlines: dict[int, dt.date] = defaultdict(lambda: period.deadline) if period else {}
-    for district_id, extended in extensions.items():
-        deadlines[district_id] = max(period.deadline, extended) if period else extended
 
     # One query for the assignments and their report for the quarter (a LEFT JOIN),
     # unordered: the Meta ordering joined districts and indicators only to sort
@@ -204,7 +201,10 @@ def office_matrix(
         full_score,
         submitted_on,
     ) in rows_in:
-        late = _is_late(report_status, submitted_on, deadlines.get(district_id), today)
+        deadline = (
+            max(period.deadline, extensions.get(district_id, period.deadline)) if period else None
+        )
+        late = _is_late(report_status, submitted_on, deadline, today)
         cells_by_key[(district_id, indicator_id_)] = _dress(
             Cell(
                 assignment_id,

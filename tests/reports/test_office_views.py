@@ -110,6 +110,36 @@ class TestMatrix:
         assert "ห้วยขวาง" in text
         assert "พระนคร" not in text.replace("สำนักงานเขตพระนคร", "")
 
+    def test_cells_are_late_after_the_deadline_unless_extended(self, personas: Personas) -> None:
+        import datetime as dt
+
+        from indicators.models import ReportingPeriod
+        from reports.office_selectors import office_matrix
+
+        year = FiscalYear.objects.exclude(year=2564).get()
+        period = ReportingPeriod.objects.get(fiscal_year=year, quarter=1)
+        day_after = period.deadline + dt.timedelta(days=1)
+        DeadlineExtension.objects.create(
+            district=District.objects.get(code="1017"),
+            period=period,
+            deadline=period.deadline + dt.timedelta(days=7),
+            reason="น้ำท่วม",
+            granted_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+            granted_by=personas.evaluator,
+        )
+
+        def late_by_district(today: dt.date) -> dict[str, set[bool]]:
+            matrix = office_matrix(year, 1, today=today)
+            return {
+                row.district.code: {cell.late for cell in row.cells if cell is not None}
+                for row in matrix.rows
+            }
+
+        assert late_by_district(period.deadline)["1001"] == {False}  # not yet
+        after = late_by_district(day_after)
+        assert after["1001"] == {True}  # nothing sent, deadline passed
+        assert after["1017"] == {False}  # its extension runs a week longer
+
     def test_query_count_does_not_grow_with_indicators(self, personas: Personas) -> None:
         client = personas.client(personas.evaluator)
         year = FiscalYear.objects.exclude(year=2564).get()
