@@ -11,6 +11,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/kpi_bench"
@@ -93,3 +94,35 @@ def require(condition: object, message: str) -> None:
     """Stop the benchmark with a message (not an assert: it must hold under python -O too)."""
     if not condition:
         raise SystemExit(message)
+
+
+def officer_district(username: str) -> Any:
+    """The district of a district officer (the benchmarks' point of view)."""
+    from django.contrib.auth import get_user_model
+
+    from districts.access import membership_of
+
+    membership = membership_of(get_user_model().objects.get(username=username))
+    if membership is None or membership.district is None:
+        raise SystemExit(f"{username} is not a district officer")
+    return membership.district
+
+
+def richest_assignment(district: Any) -> Any:
+    """The district's assignment with four reports in the latest such year: the
+    heaviest sheet, report page and history the benchmarks can pick."""
+    from django.db.models import Count
+
+    from indicators.models import Assignment
+
+    assignment = (
+        Assignment.objects.filter(district=district)
+        .annotate(n=Count("reports", distinct=True))
+        .filter(n=4)
+        .order_by("-indicator__fiscal_year__year", "indicator__code")
+        .select_related("indicator__fiscal_year")
+        .first()
+    )
+    if assignment is None:
+        raise SystemExit(f"district {district.code} has no assignment with four reports")
+    return assignment

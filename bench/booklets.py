@@ -76,7 +76,6 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connections, transaction
 
-    from districts.access import membership_of
     from districts.models import District
     from indicators.fiscal import current_fiscal_year
     from indicators.models import FiscalYear
@@ -85,9 +84,7 @@ def main() -> None:
 
     users = get_user_model().objects
     evaluator = users.get(username=args.evaluator)
-    membership = membership_of(users.get(username=args.officer))
-    if membership is None or membership.district is None:
-        raise SystemExit(f"{args.officer} is not a district officer")
+    home_district = _common.officer_district(args.officer)
     fiscal_year = (
         FiscalYear.objects.get(year=args.year)
         if args.year
@@ -97,9 +94,9 @@ def main() -> None:
         raise SystemExit("no fiscal year to print")
     districts = list(District.objects.order_by("code")[: args.districts])
 
-    one_s, one_sheets, one_bytes = render_one_in_process(membership.district.code, fiscal_year.year)
+    one_s, one_sheets, one_bytes = render_one_in_process(home_district.code, fiscal_year.year)
     print(
-        f"baseline: booklet of {membership.district.code} in process: {one_s:.1f} s, "
+        f"baseline: booklet of {home_district.code} in process: {one_s:.1f} s, "
         f"{one_sheets} sheets, {one_bytes:,} bytes",
         file=sys.stderr,
     )
@@ -164,7 +161,7 @@ def main() -> None:
         "",
         "| what | time | detail |",
         "|---|---:|---|",
-        f"| baseline: one booklet in process ({membership.district.code}) | {one_s:.1f} | "
+        f"| baseline: one booklet in process ({home_district.code}) | {one_s:.1f} | "
         f"{one_sheets} sheets, {one_bytes:,} B |",
         f"| ideal: baseline × {len(districts)} ÷ {args.workers} workers | {ideal:.1f} | |",
         f"| **all booklets, request to zip ready** | **{wall:.1f}** | "

@@ -62,31 +62,16 @@ def measure(client: Any, page: Page, runs: int, warmups: int) -> Result:
 
 def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
 
-    from districts.access import membership_of
     from indicators.fiscal import current_fiscal_year
-    from indicators.models import Assignment, FiscalYear
+    from indicators.models import FiscalYear
     from reports.models import Report
 
     users = get_user_model().objects
     officer = users.get(username=officer_name)
     evaluator = users.get(username=evaluator_name)
-    membership = membership_of(officer)
-    if membership is None or membership.district is None:
-        raise SystemExit(f"{officer_name} is not a district officer")
-    district = membership.district
-    # The district's richest assignment: four reports, latest such year, most history.
-    assignment = (
-        Assignment.objects.filter(district=district)
-        .annotate(n=Count("reports", distinct=True))
-        .filter(n=4)
-        .order_by("-indicator__fiscal_year__year", "indicator__code")
-        .select_related("indicator__fiscal_year")
-        .first()
-    )
-    if assignment is None:
-        raise SystemExit(f"district {district.code} has no assignment with four reports")
+    district = _common.officer_district(officer_name)
+    assignment = _common.richest_assignment(district)
     report = Report.objects.filter(assignment=assignment).order_by("-quarter").first()
     if report is None:
         raise SystemExit("no report")

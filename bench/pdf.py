@@ -89,30 +89,16 @@ def main() -> None:
     load_before = _common.machine_load()
 
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
     from django.test import Client
     from playwright.sync_api import sync_playwright
 
-    from districts.access import membership_of
     from indicators.models import Assignment
     from reports import pdf
     from reports.selectors import assignment_sheet, assignment_sheets
 
     officer = get_user_model().objects.get(username=args.officer)
-    membership = membership_of(officer)
-    if membership is None or membership.district is None:
-        raise SystemExit(f"{args.officer} is not a district officer")
-    district = membership.district
-    assignment = (
-        Assignment.objects.filter(district=district)
-        .annotate(n=Count("reports", distinct=True))
-        .filter(n=4)
-        .order_by("-indicator__fiscal_year__year", "indicator__code")
-        .select_related("indicator__fiscal_year")
-        .first()
-    )
-    if assignment is None:
-        raise SystemExit("the officer's district has no assignment with four reports")
+    district = _common.officer_district(args.officer)
+    assignment = _common.richest_assignment(district)
     fiscal_year = assignment.indicator.fiscal_year
     static_root = Path(os.environ["STATIC_ROOT"])
     rows: list[tuple[str, _common.Stats, float, str, str]] = []

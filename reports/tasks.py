@@ -115,7 +115,7 @@ def _part_done(part: PrintJob) -> None:
         PrintJob.objects.filter(pk=parent.pk).update(
             progress=min(done, parent.total), heartbeat_at=timezone.now()
         )
-        if done == parent.parts.count():
+        if done == parent.total:  # total is the number of parts
             transaction.on_commit(partial(enqueue_bundle, parent.pk))
 
 
