@@ -14,7 +14,7 @@ finished_at).
 
 Baseline, in the same run before the workers start: the officer's district's
 booklet rendered in this process (assignment_sheets, then
-reports.pdf.booklet_pdf), the work of one part. "Ideal" is that time × districts
+printing.pdf.booklet_pdf), the work of one part. "Ideal" is that time × districts
 ÷ workers: what perfectly shared work with no queue overhead would take.
 Media and the PDF cache go to a temporary folder; DATABASE_URL defaults to
 kpi_bench.
@@ -33,12 +33,14 @@ from pathlib import Path
 
 import _common
 
+from printing import services as print_services
+
 
 def render_one_in_process(district_code: str, year: int) -> tuple[float, int, int]:
     """Seconds, sheets and bytes of one booklet rendered here, as a part does it."""
     from districts.models import District
     from indicators.models import Assignment, FiscalYear
-    from reports import pdf
+    from printing import pdf
     from reports.selectors import assignment_sheets
 
     district = District.objects.get(code=district_code)
@@ -79,8 +81,7 @@ def main() -> None:
     from districts.models import District
     from indicators.fiscal import current_fiscal_year
     from indicators.models import FiscalYear
-    from reports import services
-    from reports.models import PrintJob
+    from printing.models import PrintJob
 
     users = get_user_model().objects
     evaluator = users.get(username=args.evaluator)
@@ -102,7 +103,7 @@ def main() -> None:
     )
 
     with transaction.atomic():
-        job = services.print_job_request(
+        job = print_services.print_job_request(
             actor=evaluator,
             kind=PrintJob.Kind.BOOKLET,
             fiscal_year=fiscal_year,

@@ -29,7 +29,7 @@ current fiscal year in the officer's district, and their sheets.
   #main section and the status bar (new version) out of band; a refused save
   answers 422 (form error, version conflict, closed report), 401 (session gone),
   403 (CSRF) or 503 (database down). Narratives are Thai text of 300-2,000
-  characters made like `manage.py synth`'s (indicators.synthetic), starting
+  characters made like `manage.py synth`'s (demo.synthetic), starting
   "ในไตรมาสที่ <q> สำนักงานเขต<name>".
 - CSRF as in the browser: the report page is fetched once with the session cookie,
   which sets the csrftoken cookie; every request sends both cookies, and a save
@@ -330,9 +330,9 @@ def mixed_plan(officer: Any, district: Any) -> MixedPlan:
     """The reports the officer can save now (current fiscal year) and the pages read."""
     from django.utils import timezone
 
+    from demo.synthetic import _Text
     from indicators.fiscal import current_fiscal_year
     from indicators.models import MeasurementKind
-    from indicators.synthetic import _Text
     from reports.models import EDITABLE_STATUSES, Report
     from reports.selectors import effective_deadline
 

@@ -3,9 +3,9 @@
     .venv/bin/python bench/pdf.py              # DATABASE_URL defaults to .../kpi_bench
 
 Measures, each as the median of 7 runs after one warm-up:
-  - one sheet: reports.pdf.html_to_pdf on print/sheet.html of an assignment with 4 reports;
-  - a booklet: reports.pdf.booklet_pdf of the district's assignments of that year;
-  - a cached sheet: reports.pdf.sheet_pdf called again (PDF_CACHE_DIR = a temp dir), and
+  - one sheet: printing.pdf.html_to_pdf on print/sheet.html of an assignment with 4 reports;
+  - a booklet: printing.pdf.booklet_pdf of the district's assignments of that year;
+  - a cached sheet: printing.pdf.sheet_pdf called again (PDF_CACHE_DIR = a temp dir), and
     the cached GET /assignments/<pk>/sheet.pdf through the whole Django stack;
   - baseline: the same HTML printed by Debian's Chromium through Playwright
     (page.goto of a temp file whose stylesheets point at the collected static files,
@@ -81,7 +81,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kpi-bench-pdf-"))
     os.environ["PDF_CACHE_DIR"] = str(workdir / "pdf-cache")
     # With the hashed manifest (the default when DEBUG is off) the print HTML links
-    # static/css/fonts.<hash>.css, which reports.pdf's fetcher cannot find through the
+    # static/css/fonts.<hash>.css, which printing.pdf's fetcher cannot find through the
     # staticfiles finders, so WeasyPrint refuses to print (FatalURLFetchingError).
     # The PDFs are therefore measured with unhashed static names; see docs/benchmarks.md.
     os.environ.setdefault("STATIC_MANIFEST", "false")
@@ -93,7 +93,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from indicators.models import Assignment
-    from reports import pdf
+    from printing import pdf
     from reports.selectors import assignment_sheet, assignment_sheets
 
     officer = get_user_model().objects.get(username=args.officer)

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
-from districts.models import Membership, Role
+from districts.models import District, Membership, Role
 
 if TYPE_CHECKING:
     from indicators.models import Assignment
@@ -56,3 +57,14 @@ def office_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def get_district_for_user(request: HttpRequest, code: str) -> District:
+    """The district whose pages the user asked for, if they may see it."""
+    district = get_object_or_404(District.objects.select_related("zone_group"), code=code)
+    if sees_every_district(request.user):
+        return district
+    membership = membership_of(request.user)
+    if membership is None or membership.district_id != district.pk:
+        raise Http404
+    return district

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from districts.access import membership_of, scope_assignments, sees_every_district
-from districts.models import District
+from districts.access import membership_of, scope_assignments
 from indicators.models import Assignment
-
-
-def get_district_for_user(request: HttpRequest, code: str) -> District:
-    """The district whose pages the user asked for, if they may see it."""
-    district = get_object_or_404(District.objects.select_related("zone_group"), code=code)
-    if sees_every_district(request.user):
-        return district
-    membership = membership_of(request.user)
-    if membership is None or membership.district_id != district.pk:
-        raise Http404
-    return district
 
 
 def get_assignment_for_user(request: HttpRequest, pk: int) -> tuple[Assignment, bool]:

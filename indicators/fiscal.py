@@ -12,22 +12,14 @@ from datetime import date
 
 from django.utils import timezone
 
-BE_OFFSET = 543
+from kpi_portal.thaidate import be_to_ce, ce_to_be
+
+#: The one definition of a fiscal year's quarters.
 QUARTERS = (1, 2, 3, 4)
 
 # The fiscal year starts in October; counting months from there makes the
 # quarter a plain integer division instead of a table.
 _FIRST_MONTH = 10
-
-
-def ce_to_be(year: int) -> int:
-    """Buddhist Era year for a Common Era year."""
-    return year + BE_OFFSET
-
-
-def be_to_ce(year: int) -> int:
-    """Common Era year for a Buddhist Era year."""
-    return year - BE_OFFSET
 
 
 def fiscal_year_of(d: date) -> int:

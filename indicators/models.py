@@ -5,21 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pghistory
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from indicators.fiscal import fiscal_year_bounds, quarter_bounds
+from indicators.fiscal import QUARTERS, fiscal_year_bounds, quarter_bounds
 
-QUARTERS = (1, 2, 3, 4)
 QUARTER_CHOICES = [(q, _("ไตรมาสที่ %(q)s") % {"q": q}) for q in QUARTERS]
 
 
 def quarter_check(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 4}), name=name
+        condition=Q(**{f"{field}__gte": QUARTERS[0], f"{field}__lte": QUARTERS[-1]}), name=name
     )
 
 
@@ -394,3 +395,52 @@ class QuarterTarget(models.Model):
 
     def __str__(self) -> str:
         return f"ไตรมาสที่ {self.quarter}: {self.target}"
+
+
+# Part of the reporting calendar (indicators.calendar). The table keeps the name it
+# had when the model lived in reports.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    meta={"db_table": "reports_deadlineextensionevent"},
+)
+class DeadlineExtension(models.Model):
+    """The evaluation office lets one district report a quarter after its deadline."""
+
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.CASCADE,
+        related_name="deadline_extensions",
+        verbose_name=_("สำนักงานเขต"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("ไตรมาส"),
+    )
+    deadline = models.DateField(_("ขยายกำหนดส่งถึง"))
+    reason = models.TextField(_("เหตุผล"))
+    granted_at = models.DateTimeField(_("อนุมัติเมื่อ"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้อนุมัติ"),
+    )
+
+    class Meta:
+        db_table = "reports_deadlineextension"
+        verbose_name = _("การขยายกำหนดส่ง")
+        verbose_name_plural = _("การขยายกำหนดส่ง")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "period"], name="extension_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} · {self.period} → {self.deadline}"

@@ -14,7 +14,19 @@ from django.utils import timezone
 
 from kpi_portal.thaidigits import to_arabic_digits
 
+#: The one definition of the Buddhist Era: BE = CE + 543.
 BE_OFFSET = 543
+
+
+def ce_to_be(year: int) -> int:
+    """Buddhist Era year for a Common Era year."""
+    return year + BE_OFFSET
+
+
+def be_to_ce(year: int) -> int:
+    """Common Era year for a Buddhist Era year."""
+    return year - BE_OFFSET
+
 
 THAI_MONTHS = (
     "มกราคม",
@@ -90,13 +102,21 @@ def _local_date(d: date) -> date:
 def thai_date(d: date) -> str:
     """Full Thai date with BE year: "25 มิถุนายน 2564"."""
     d = _local_date(d)
-    return f"{d.day} {THAI_MONTHS[d.month - 1]} {d.year + BE_OFFSET}"
+    return f"{d.day} {THAI_MONTHS[d.month - 1]} {ce_to_be(d.year)}"
+
+
+def thai_date_numeric(d: date | None) -> str:
+    """A date the way officers type it: "25/06/2564" (Buddhist Era); "" for none."""
+    if d is None:
+        return ""
+    d = _local_date(d)
+    return f"{d.day:02d}/{d.month:02d}/{ce_to_be(d.year)}"
 
 
 def thai_date_short(d: date) -> str:
     """Abbreviated Thai date with two-digit BE year, as in tables: "30 ธ.ค. 63"."""
     d = _local_date(d)
-    return f"{d.day} {THAI_MONTHS_ABBR[d.month - 1]} {(d.year + BE_OFFSET) % 100:02d}"
+    return f"{d.day} {THAI_MONTHS_ABBR[d.month - 1]} {ce_to_be(d.year) % 100:02d}"
 
 
 def thai_datetime(dt: datetime) -> str:
@@ -126,7 +146,7 @@ def _build_date(year_ce: int, month: int, day: int) -> date:
     days_in_month = calendar.monthrange(year_ce, month)[1]
     if not 1 <= day <= days_in_month:
         raise ValueError(
-            f"วันที่ไม่ถูกต้อง เดือน{THAI_MONTHS[month - 1]} {year_ce + BE_OFFSET} "
+            f"วันที่ไม่ถูกต้อง เดือน{THAI_MONTHS[month - 1]} {ce_to_be(year_ce)} "
             f"มี {days_in_month} วัน {DATE_FORMAT_HINT}"
         )
     return date(year_ce, month, day)

@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from districts import views as district_views
 from kpi_portal import views
-from reports import print_views
+from printing import views as print_views
 from reports import urls as report_urls
 from reports import views as report_views
 
@@ -20,11 +19,11 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("districts/<str:code>/", district_views.home, name="district_home"),
+    path("districts/<str:code>/", report_views.district_home, name="district_home"),
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
-    path("assignments/<int:pk>/sheet.pdf", report_views.sheet_pdf, name="assignment_sheet_pdf"),
+    path("assignments/<int:pk>/sheet.pdf", print_views.sheet_pdf, name="assignment_sheet_pdf"),
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
-    path("office/", include("reports.office_urls")),
+    path("office/", include("evaluation.urls")),
     path("prints/", print_views.prints, name="prints"),
     path("prints/<int:job_id>/", print_views.job_status, name="print_job"),
     path("prints/<int:job_id>/download/", print_views.job_download, name="print_job_download"),

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from indicators.models import DeadlineExtension
 from reports.models import (
-    DeadlineExtension,
     EvidenceFile,
     LetterReference,
     RatioUpdate,

@@ -11,19 +11,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpi_portal.text import TextField
-from kpi_portal.thaidate import DATE_FORMAT_HINT, parse_thai_date
+from kpi_portal.thaidate import DATE_FORMAT_HINT, parse_thai_date, thai_date_numeric
 from kpi_portal.thaidigits import format_amount, parse_decimal
 
 #: Enough for the longest narratives officers paste from Word (the brief asks 50,000).
 NARRATIVE_MAX = 200_000
 MAX_AMOUNT = Decimal("9999999999999999.99")
-
-
-def thai_date_text(value: dt.date | None) -> str:
-    """A date as officers type it: 25/06/2564."""
-    if value is None:
-        return ""
-    return f"{value.day:02d}/{value.month:02d}/{value.year + 543}"
 
 
 class ThaiDateInput(forms.TextInput):
@@ -40,7 +33,7 @@ class ThaiDateInput(forms.TextInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.date):
-            return thai_date_text(value)
+            return thai_date_numeric(value)
         return super().format_value(value)
 
 

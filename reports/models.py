@@ -17,6 +17,9 @@ from indicators.models import QUARTER_CHOICES, quarter_check
 
 
 class Status(models.TextChoices):
+    """The report's lifecycle: the one vocabulary of every chip, legend, filter,
+    PDF and history line (through ``status_label``)."""
+
     DRAFT = "draft", _("ร่าง")
     SUBMITTED = "submitted", _("ส่งแล้ว")
     RETURNED = "returned", _("ส่งกลับให้แก้ไข")
@@ -24,8 +27,26 @@ class Status(models.TextChoices):
     REOPENED = "reopened", _("เปิดให้แก้ไขอีกครั้ง")
 
 
+#: A quarter whose report nobody has opened yet: no report, so no status of its own.
+NOT_STARTED = "not_started"
+
 #: Statuses in which the district may change the report.
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED, Status.REOPENED)
+
+#: Statuses in which the report has reached the office.
+HANDED_IN_STATUSES = (Status.SUBMITTED, Status.EVALUATED)
+
+
+def status_label(status: str) -> str:
+    """The label of a status, or of a quarter not started, in the active language."""
+    if status == NOT_STARTED:
+        return str(_("ยังไม่เริ่ม"))
+    return str(Status(status).label)
+
+
+def status_legend() -> list[tuple[str, str]]:
+    """Every status a quarter can show, not started first, with its label."""
+    return [(NOT_STARTED, status_label(NOT_STARTED)), *((s.value, str(s.label)) for s in Status)]
 
 
 # History of every figure, text, status and score, written by PostgreSQL
@@ -325,47 +346,6 @@ class ReportTransition(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class DeadlineExtension(models.Model):
-    """The evaluation office lets one district report a quarter after its deadline."""
-
-    district = models.ForeignKey(
-        "districts.District",
-        on_delete=models.CASCADE,
-        related_name="deadline_extensions",
-        verbose_name=_("สำนักงานเขต"),
-    )
-    period = models.ForeignKey(
-        "indicators.ReportingPeriod",
-        on_delete=models.CASCADE,
-        related_name="extensions",
-        verbose_name=_("ไตรมาส"),
-    )
-    deadline = models.DateField(_("ขยายกำหนดส่งถึง"))
-    reason = models.TextField(_("เหตุผล"))
-    granted_at = models.DateTimeField(_("อนุมัติเมื่อ"))
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ผู้อนุมัติ"),
-    )
-
-    class Meta:
-        verbose_name = _("การขยายกำหนดส่ง")
-        verbose_name_plural = _("การขยายกำหนดส่ง")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["district", "period"], name="extension_once_per_period"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.district} · {self.period} → {self.deadline}"
-
-
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class YearSummary(models.Model):
     """สรุปผลการดำเนินงาน: the district's year-end summary of one assignment."""
 
@@ -387,82 +367,3 @@ class YearSummary(models.Model):
 
     def __str__(self) -> str:
         return f"สรุปผล {self.assignment}"
-
-
-class PrintJob(models.Model):
-    """A booklet or quarter summary being printed in the background."""
-
-    class Kind(models.TextChoices):
-        BOOKLET = "booklet", _("เล่มรายงานของสำนักงานเขต")
-        SUMMARY = "summary", _("สรุปผลรายไตรมาสของ สยป.")
-
-    class JobStatus(models.TextChoices):
-        QUEUED = "queued", _("รอคิว")
-        RUNNING = "running", _("กำลังพิมพ์")
-        DONE = "done", _("เสร็จแล้ว")
-        FAILED = "failed", _("ไม่สำเร็จ")
-
-    kind = models.CharField(_("ชนิด"), max_length=20, choices=Kind.choices)
-    fiscal_year = models.ForeignKey(
-        "indicators.FiscalYear", on_delete=models.CASCADE, verbose_name=_("ปีงบประมาณ")
-    )
-    quarter = models.PositiveSmallIntegerField(_("ไตรมาส"), null=True, blank=True)
-    districts = models.ManyToManyField(
-        "districts.District", blank=True, verbose_name=_("สำนักงานเขต")
-    )
-    status = models.CharField(
-        _("สถานะ"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
-    progress = models.PositiveIntegerField(_("ทำแล้ว"), default=0)
-    total = models.PositiveIntegerField(_("ทั้งหมด"), default=1)
-    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายาม"), default=0)
-    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
-    file = models.FileField(_("ไฟล์"), upload_to="prints/", blank=True, max_length=255)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("ผู้สั่งพิมพ์"),
-    )
-    created_at = models.DateTimeField(_("สั่งพิมพ์เมื่อ"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
-    # The worker touches the heartbeat as it goes; a running job whose heartbeat
-    # stopped belongs to a worker that died, and is queued again.
-    heartbeat_at = models.DateTimeField(_("ทำงานล่าสุดเมื่อ"), null=True, blank=True)
-    task_id = models.CharField(_("รหัสงานในคิว"), max_length=64, blank=True)
-    started_at = models.DateTimeField(_("เริ่มพิมพ์เมื่อ"), null=True, blank=True)
-    # Booklets of several districts are printed as one part per district, so that
-    # every worker shares the work; the parent collects the parts into one zip.
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="parts",
-        verbose_name=_("เป็นส่วนหนึ่งของงาน"),
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("งานพิมพ์")
-        verbose_name_plural = _("งานพิมพ์")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__lte=F("total")), name="print_job_progress_within_total"
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
-                name="print_job_quarter_1_to_4",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.fiscal_year} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.progress / self.total) if self.total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.JobStatus.DONE, self.JobStatus.FAILED)

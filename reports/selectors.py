@@ -1,4 +1,6 @@
-"""Reads for pages and PDFs: the web page and the printed sheet share these."""
+"""Reads for the district's pages and the PDFs: the district home, the report page,
+the indicator sheet (the web page and the printed sheet share it) and the report's
+audit history."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from districts.access import scope_assignments
 from districts.models import District, Division, ZoneGroup
+from indicators.calendar import district_windows, quarter_window
+from indicators.fiscal import QUARTERS
 from indicators.models import (
-    QUARTERS,
     Assignment,
     FiscalYear,
     Indicator,
@@ -26,9 +29,11 @@ from indicators.models import (
     ReportingPeriod,
     StrategyNode,
 )
-from kpi_portal.thaidate import thai_date
+from indicators.selectors import fiscal_years
+from reports.editing import district_lock
 from reports.models import (
-    DeadlineExtension,
+    HANDED_IN_STATUSES,
+    NOT_STARTED,
     EvidenceFile,
     LetterReference,
     RatioUpdate,
@@ -37,26 +42,8 @@ from reports.models import (
     Status,
     StepProgress,
     YearSummary,
+    status_label,
 )
-
-
-def effective_deadline(assignment: Assignment, quarter: int) -> dt.date | None:
-    """The quarter's deadline for this assignment's district, extension included."""
-    period = (
-        ReportingPeriod.objects.filter(
-            fiscal_year_id=assignment.indicator.fiscal_year_id, quarter=quarter
-        )
-        .only("id", "deadline")
-        .first()
-    )
-    if period is None:
-        return None
-    extension = (
-        DeadlineExtension.objects.filter(period=period, district_id=assignment.district_id)
-        .values_list("deadline", flat=True)
-        .first()
-    )
-    return max(period.deadline, extension) if extension else period.deadline
 
 
 @dataclass
@@ -71,11 +58,11 @@ class QuarterRow:
 
     @property
     def status(self) -> str:
-        return self.report.status if self.report else "not_started"
+        return self.report.status if self.report else NOT_STARTED
 
     @property
     def status_label(self) -> str:
-        return self.report.get_status_display() if self.report else _("ยังไม่เริ่ม")
+        return status_label(self.status)
 
     @property
     def last_transition(self) -> ReportTransition | None:
@@ -219,10 +206,6 @@ def _sheet(
     )
 
 
-def fiscal_years() -> QuerySet[FiscalYear]:
-    return FiscalYear.objects.order_by("-year")
-
-
 @dataclass
 class StepRow:
     step: MilestoneStep
@@ -280,31 +263,11 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
         )
         .first()
     )
-    period = ReportingPeriod.objects.filter(
-        fiscal_year_id=assignment.indicator.fiscal_year_id, quarter=quarter
-    ).first()
-    extension = (
-        DeadlineExtension.objects.filter(period=period, district_id=assignment.district_id).first()
-        if period
-        else None
-    )
-    deadline = None
-    if period is not None:
-        deadline = max(period.deadline, extension.deadline) if extension else period.deadline
+    window = quarter_window(assignment.indicator.fiscal_year, quarter, assignment.district_id)
     today = timezone.localdate()
-
-    closed_reason = ""
-    if report is not None and report.status not in (Status.DRAFT, Status.RETURNED, Status.REOPENED):
-        closed_reason = _("รายงานอยู่ในสถานะ “%(status)s” สำนักงานเขตจึงแก้ไขไม่ได้") % {
-            "status": report.get_status_display()
-        }
-    elif deadline is not None and today > deadline:
-        closed_reason = _(
-            "เลยกำหนดส่งรายงานไตรมาสนี้แล้ว (%(date)s) หากจำเป็นต้องแก้ไข "
-            "กรุณาติดต่อสำนักยุทธศาสตร์และประเมินผล (สยป.) เพื่อขอขยายกำหนดส่ง"
-        ) % {"date": thai_date(deadline)}
-    elif not assignment.indicator.fiscal_year.is_open:
-        closed_reason = _("ปีงบประมาณนี้ปิดแล้ว")
+    closed_reason = district_lock(
+        status=report.status if report else None, window=window, today=today
+    )
 
     progress = {p.step_id: p for p in report.step_progress.all()} if report else {}
     if report is None:
@@ -343,9 +306,8 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
         assignment=assignment,
         quarter=quarter,
         report=report,
-        deadline=deadline,
-        extended=extension is not None
-        and extension.deadline > (period.deadline if period else today),
+        deadline=window.deadline,
+        extended=window.extended,
         can_edit=user_can_edit and not closed_reason,
         closed_reason=closed_reason,
         steps=steps,
@@ -413,3 +375,132 @@ def sheet_fingerprint(assignment_id: int) -> str:
         cursor.execute(sql, {"a": assignment_id})
         row = cursor.fetchone()
     return str(row[0])
+
+
+# The report fields the district home shows (status chips, scores, latest result).
+HOME_REPORT_FIELDS = ("id", "assignment_id", "quarter", "status", "result", "score", "full_score")
+
+
+@dataclass
+class HomeRow:
+    assignment: Assignment
+    quarters: list[QuarterRow]
+    latest_result: Decimal | None
+    next_deadline: dt.date | None
+    overdue: bool
+    sheet_url: str = ""
+
+    @property
+    def days_left(self) -> int | None:
+        if self.next_deadline is None:
+            return None
+        return (self.next_deadline - timezone.localdate()).days
+
+
+@dataclass
+class DistrictHome:
+    district: District
+    fiscal_year: FiscalYear
+    years: list[FiscalYear]
+    divisions: list[Division]
+    division: Division | None
+    rows: list[HomeRow]
+    read_only: bool
+
+
+def district_home(
+    district: District,
+    fiscal_year: FiscalYear,
+    *,
+    division_id: int | None = None,
+    today: dt.date | None = None,
+) -> DistrictHome:
+    """The district's assignments for a year, overdue first, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    assignments = (
+        Assignment.objects.filter(district=district, indicator__fiscal_year=fiscal_year)
+        .select_related("indicator", "division")
+        .prefetch_related(
+            # Ordered by the columns themselves: the models' Meta ordering by
+            # "assignment" joins assignments, districts and indicators to sort.
+            Prefetch(
+                "quarter_targets",
+                queryset=QuarterTarget.objects.order_by("assignment_id", "quarter"),
+            ),
+            Prefetch(
+                "reports",
+                # Only what the chips show: the narratives and the rest of a full
+                # report row made this the slowest query of the page.
+                queryset=Report.objects.only(*HOME_REPORT_FIELDS)
+                .order_by("assignment_id", "quarter")
+                .prefetch_related(
+                    # A returned chip shows why; no other transition is shown here.
+                    Prefetch(
+                        "transitions",
+                        queryset=ReportTransition.objects.filter(
+                            to_status=Status.RETURNED
+                        ).order_by("at", "id"),
+                    )
+                ),
+            ),
+        )
+        .order_by("indicator__code")
+    )
+    if division_id is not None:
+        assignments = assignments.filter(division_id=division_id)
+    periods = {p.quarter: p for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)}
+    deadlines = {
+        q: window.deadline
+        for q, window in district_windows(fiscal_year, district.pk).items()
+        if window.deadline is not None
+    }
+    rows = []
+    # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
+    report_url = reverse("report_page", args=[0, 0])  # /assignments/0/q0/
+    sheet_url = reverse("assignment_sheet", args=[0])  # /assignments/0/
+    for assignment in assignments:
+        reports = {r.quarter: r for r in assignment.reports.all()}
+        targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
+        quarters = [
+            QuarterRow(
+                q,
+                targets.get(q),
+                reports.get(q),
+                periods.get(q),
+                url=report_url.replace("/0/q0/", f"/{assignment.pk}/q{q}/", 1),
+            )
+            for q in QUARTERS
+        ]
+        pending = [
+            q
+            for q in QUARTERS
+            if q in deadlines
+            and (reports.get(q) is None or reports[q].status not in HANDED_IN_STATUSES)
+        ]
+        overdue = any(deadlines[q] < today for q in pending)
+        upcoming = [deadlines[q] for q in pending if deadlines[q] >= today]
+        latest = next(
+            (r.result for q, r in sorted(reports.items(), reverse=True) if r.result is not None),
+            None,
+        )
+        rows.append(
+            HomeRow(
+                assignment,
+                quarters,
+                latest,
+                min(upcoming, default=None),
+                overdue,
+                sheet_url=sheet_url.replace("/0/", f"/{assignment.pk}/", 1),
+            )
+        )
+    # Overdue first, then the nearest deadline, then indicator code.
+    rows.sort(key=lambda r: (not r.overdue, r.next_deadline or dt.date.max))
+    return DistrictHome(
+        district=district,
+        fiscal_year=fiscal_year,
+        years=list(fiscal_years()),
+        divisions=list(district.divisions.order_by("name")),
+        division=next((d for d in district.divisions.all() if d.pk == division_id), None),
+        rows=rows,
+        read_only=not fiscal_year.is_open,
+    )

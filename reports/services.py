@@ -10,45 +10,40 @@ imports and tests can state when something happened.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial, wraps
 from pathlib import PurePath
 from typing import Any
 
-import pghistory
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.access import membership_of, sees_every_district
 from districts.models import Role
-from indicators.fiscal import fiscal_year_bounds, quarter_bounds
+from indicators.fiscal import QUARTERS, fiscal_year_bounds, quarter_bounds
 from indicators.models import Assignment, MeasurementKind, MilestoneBasis, MilestoneStep
+from kpi_portal.audit import audited
+from kpi_portal.errors import ActionRefused
 from kpi_portal.text import tidy
+from reports.editing import edit_check, is_district_staff
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
 from reports.models import (
-    EDITABLE_STATUSES,
-    DeadlineExtension,
     EvidenceFile,
     LetterReference,
-    PrintJob,
     RatioUpdate,
     Report,
     ReportTransition,
     Status,
     StepProgress,
 )
-from reports.selectors import effective_deadline
 from reports.uploads import EvidenceRejected, check_evidence
 
 
-class ReportError(Exception):
-    """A refused action; the message is shown to the user as it is."""
+class ReportError(ActionRefused):
+    """A refused change to a report; the message is shown to the user as it is."""
 
 
 @dataclass(frozen=True)
@@ -83,51 +78,24 @@ _ACTOR_ROLES: dict[str, tuple[str, ...]] = {
 _REASON_REQUIRED = (Status.RETURNED, Status.REOPENED)
 
 
-def _audited[T](service: Callable[..., T]) -> Callable[..., T]:
-    """Record the acting user on every history row the service's writes cause.
-
-    Pages get this from pghistory's middleware; commands, the worker and the
-    admin's actions call services directly, so the services say it themselves.
-    """
-
-    @wraps(service)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        actor = kwargs.get("actor")
-        user = getattr(actor, "pk", None)
-        with pghistory.context(user=user, service=service.__name__):
-            return service(*args, **kwargs)
-
-    return wrapper
-
-
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _check_district_actor(report: Report, actor: Any) -> None:
-    if actor is None:
-        return
-    membership = membership_of(actor)
-    if membership is None or membership.district_id != report.assignment.district_id:
-        raise ReportError(_("คุณไม่มีสิทธิ์แก้ไขรายงานของสำนักงานเขตนี้"))
-
-
 def report_assert_editable(*, report: Report, actor: Any, now: dt.datetime | None = None) -> None:
-    """Refuse unless the district may still change this report."""
-    _check_district_actor(report, actor)
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportError(
-            _("รายงานนี้อยู่ในสถานะ “%(status)s” จึงแก้ไขไม่ได้") % {"status": report.get_status_display()}
-        )
-    if actor is not None:
-        deadline = effective_deadline(report.assignment, report.quarter)
-        if deadline is not None and timezone.localdate(_now(now)) > deadline:
-            raise ReportError(
-                _("เลยกำหนดส่งรายงานไตรมาสนี้แล้ว หากต้องการแก้ไข กรุณาติดต่อ สยป. เพื่อขอขยายเวลา")
-            )
+    """Refuse unless ``actor`` may still change this report (``reports.editing``)."""
+    check = edit_check(
+        assignment=report.assignment,
+        quarter=report.quarter,
+        status=report.status,
+        actor=actor,
+        today=timezone.localdate(_now(now)),
+    )
+    if not check.allowed:
+        raise ReportError(check.reason)
 
 
-@_audited
+@audited
 @transaction.atomic
 def report_start(
     *, assignment: Assignment, quarter: int, actor: Any, now: dt.datetime | None = None
@@ -137,7 +105,7 @@ def report_start(
     A milestone report starts with the steps already done in the latest earlier
     quarter, so the district only ticks what is new.
     """
-    if quarter not in (1, 2, 3, 4):
+    if quarter not in QUARTERS:
         raise ReportError(_("ไตรมาสต้องเป็น 1 ถึง 4"))
     report, created = Report.objects.get_or_create(
         assignment=assignment,
@@ -206,7 +174,7 @@ def report_recompute(*, report: Report) -> Decimal | None:
     return result
 
 
-@_audited
+@audited
 @transaction.atomic
 def report_update(
     *,
@@ -243,7 +211,7 @@ def _check_in_fiscal_year(report: Report, day: dt.date, label: str) -> None:
         )
 
 
-@_audited
+@audited
 @transaction.atomic
 def ratio_update_add(
     *,
@@ -278,7 +246,7 @@ def ratio_update_add(
     return update
 
 
-@_audited
+@audited
 @transaction.atomic
 def step_mark_done(
     *,
@@ -303,7 +271,7 @@ def step_mark_done(
     return progress
 
 
-@_audited
+@audited
 @transaction.atomic
 def letter_add(
     *,
@@ -338,14 +306,15 @@ def _check_transition_actor(report: Report, to_status: str, actor: Any) -> None:
     membership = membership_of(actor)
     role = membership.role if membership else None
     if to_status in (Status.SUBMITTED, Status.DRAFT):
-        _check_district_actor(report, actor)
+        if not is_district_staff(actor, report.assignment):
+            raise ReportError(_("คุณไม่มีสิทธิ์แก้ไขรายงานของสำนักงานเขตนี้"))
     elif not sees_every_district(actor):
         raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ทำรายการนี้ได้"))
     if role is not None and role not in _ACTOR_ROLES[to_status] and not actor.is_superuser:
         raise ReportError(_("บทบาทของคุณทำรายการนี้ไม่ได้"))
 
 
-@_audited
+@audited
 @transaction.atomic
 def report_transition(
     *,
@@ -391,43 +360,6 @@ def report_transition(
     return transition
 
 
-@_audited
-@transaction.atomic
-def report_score(
-    *,
-    report: Report,
-    actor: Any,
-    score: Decimal,
-    comment: str = "",
-    reason: str = "",
-    suggested: Decimal | None = None,
-    now: dt.datetime | None = None,
-) -> Report:
-    """Score a submitted report and mark it evaluated."""
-    if score < 0 or score > report.full_score:
-        raise ReportError(_("คะแนนต้องอยู่ระหว่าง 0 ถึง %(full)s") % {"full": report.full_score})
-    if suggested is not None and score != suggested and not reason.strip():
-        raise ReportError(_("กรุณาระบุเหตุผลที่ให้คะแนนต่างจากคะแนนที่ระบบเสนอ"))
-    at = _now(now)
-    report_transition(
-        report=report,
-        to_status=Status.EVALUATED,
-        actor=actor,
-        reason=comment.strip(),
-        now=at,
-        fields={
-            "score": score,
-            "suggested_score": suggested,
-            "score_reason": reason.strip(),
-            "evaluator_comment": comment.strip(),
-            "evaluated_by": actor,
-            "evaluated_at": at,
-        },
-    )
-    report.refresh_from_db()
-    return report
-
-
 def _ratio_update_for(report: Report, pk: int) -> RatioUpdate:
     try:
         return report.ratio_updates.get(pk=pk)
@@ -435,7 +367,7 @@ def _ratio_update_for(report: Report, pk: int) -> RatioUpdate:
         raise ReportError(_("ไม่พบข้อมูลนี้ อาจถูกลบไปแล้ว")) from None
 
 
-@_audited
+@audited
 @transaction.atomic
 def ratio_update_edit(
     *,
@@ -465,7 +397,7 @@ def ratio_update_edit(
     return update
 
 
-@_audited
+@audited
 @transaction.atomic
 def ratio_update_delete(
     *, report: Report, actor: Any, update_id: int, now: dt.datetime | None = None
@@ -477,7 +409,7 @@ def ratio_update_delete(
     report_recompute(report=report)
 
 
-@_audited
+@audited
 @transaction.atomic
 def step_unmark(
     *, report: Report, actor: Any, step: MilestoneStep, now: dt.datetime | None = None
@@ -489,7 +421,7 @@ def step_unmark(
     report_recompute(report=report)
 
 
-@_audited
+@audited
 @transaction.atomic
 def evidence_add(
     *,
@@ -522,7 +454,7 @@ def evidence_add(
     )
 
 
-@_audited
+@audited
 @transaction.atomic
 def evidence_delete(
     *, report: Report, actor: Any, evidence_id: int, now: dt.datetime | None = None
@@ -540,7 +472,7 @@ def evidence_delete(
         transaction.on_commit(lambda: stored.storage.delete(name))
 
 
-@_audited
+@audited
 @transaction.atomic
 def letter_delete(
     *, report: Report, actor: Any, letter_id: int, now: dt.datetime | None = None
@@ -550,136 +482,3 @@ def letter_delete(
     if not deleted:
         raise ReportError(_("ไม่พบหนังสือนี้ อาจถูกลบไปแล้ว"))
     _bump(report, actor, None)
-
-
-@_audited
-@transaction.atomic
-def deadline_extend(
-    *,
-    district: Any,
-    period: Any,
-    deadline: dt.date,
-    reason: str,
-    actor: Any,
-    now: dt.datetime | None = None,
-) -> DeadlineExtension:
-    """Let one district report one quarter until ``deadline`` (evaluation office only)."""
-    if actor is not None and not sees_every_district(actor):
-        raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ขยายกำหนดส่งได้"))
-    reason = tidy(reason)
-    if not reason:
-        raise ReportError(_("กรุณาระบุเหตุผลของการขยายกำหนดส่ง"))
-    if deadline <= period.deadline:
-        raise ReportError(_("วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม"))
-    extension, _created = DeadlineExtension.objects.update_or_create(
-        district=district,
-        period=period,
-        defaults={
-            "deadline": deadline,
-            "reason": reason.strip(),
-            "granted_by": actor,
-            "granted_at": _now(now),
-        },
-    )
-    return extension
-
-
-@_audited
-@transaction.atomic
-def print_job_request(
-    *,
-    actor: Any,
-    kind: str,
-    fiscal_year: Any,
-    districts: list[Any] | None = None,
-    quarter: int | None = None,
-) -> PrintJob:
-    """Queue a booklet (one or many districts) or a quarter summary for the worker."""
-    from reports.tasks import enqueue
-
-    membership = membership_of(actor)
-    office = sees_every_district(actor)
-    if kind == PrintJob.Kind.SUMMARY:
-        if not office:
-            raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่พิมพ์สรุปผลรายไตรมาสได้"))
-        if quarter not in (1, 2, 3, 4):
-            raise ReportError(_("กรุณาเลือกไตรมาส"))
-        districts = []
-    elif kind == PrintJob.Kind.BOOKLET:
-        quarter = None  # a booklet covers the whole year
-        if not districts:
-            raise ReportError(_("กรุณาเลือกสำนักงานเขตอย่างน้อย 1 เขต"))
-        if not office and (
-            membership is None or any(d.pk != membership.district_id for d in districts)
-        ):
-            raise ReportError(_("พิมพ์ได้เฉพาะเล่มรายงานของสำนักงานเขตของคุณ"))
-    else:
-        raise ReportError(_("ไม่รู้จักชนิดงานพิมพ์นี้"))
-    job = PrintJob.objects.create(
-        kind=kind,
-        fiscal_year=fiscal_year,
-        quarter=quarter,
-        requested_by=actor,
-        total=max(len(districts or []), 1) if kind == PrintJob.Kind.BOOKLET else 1,
-    )
-    job.districts.set(districts or [])
-    if kind == PrintJob.Kind.BOOKLET and len(districts or []) > 1:
-        # One part per district: every worker takes parts, instead of one worker
-        # printing fifty booklets in a row. The last part to finish bundles them.
-        for district in sorted(districts or [], key=lambda d: d.code):
-            part = PrintJob.objects.create(
-                kind=kind, fiscal_year=fiscal_year, requested_by=actor, total=1, parent=job
-            )
-            part.districts.set([district])
-            transaction.on_commit(partial(enqueue, part.pk))
-        return job
-    transaction.on_commit(lambda: enqueue(job.pk))
-    return job
-
-
-@_audited
-@transaction.atomic
-def print_jobs_recover(
-    *, now: dt.datetime | None = None, stale_after: int | None = None, job_id: int | None = None
-) -> int:
-    """Queue again the running jobs whose worker died (their heartbeat stopped).
-
-    django-tasks-db's worker takes only READY tasks and keeps no lease, so a task
-    whose process was killed stays RUNNING for ever; its print job is failed
-    over to a fresh task here. Returns how many jobs were queued again.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    from reports.tasks import enqueue, enqueue_bundle
-
-    limit = _now(now) - dt.timedelta(
-        seconds=stale_after if stale_after is not None else settings.PRINT_JOB_STALE_SECONDS
-    )
-    stale = PrintJob.objects.select_for_update(skip_locked=True).filter(
-        status=PrintJob.JobStatus.RUNNING, heartbeat_at__lt=limit
-    )
-    if job_id is not None:
-        stale = stale.filter(Q(pk=job_id) | Q(parent_id=job_id))
-    recovered = 0
-    for job in stale:
-        has_parts = job.parts.exists()
-        if has_parts and job.parts.exclude(status=PrintJob.JobStatus.DONE).exists():
-            continue  # its parts are still printing, and recover on their own
-        if job.task_id:
-            DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
-                status="FAILED",
-                finished_at=_now(now),
-                exception_class_path="reports.services.WorkerLost",
-                traceback="The worker running this task stopped without finishing it.",
-            )
-        lost = _("เครื่องที่พิมพ์งานนี้หยุดทำงานกลางคัน")
-        if job.attempts >= settings.PRINT_JOB_ATTEMPTS:
-            PrintJob.objects.filter(pk=job.pk).update(
-                status=PrintJob.JobStatus.FAILED, error=lost, finished_at=_now(now)
-            )
-            continue
-        PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.JobStatus.QUEUED, error=lost)
-        # A job with parts only has its bundling left to do.
-        transaction.on_commit(partial(enqueue_bundle if has_parts else enqueue, job.pk))
-        recovered += 1
-    return recovered

@@ -19,16 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from districts.access import get_district_for_user
 from indicators.access import get_assignment_for_user
 from indicators.models import Assignment, MeasurementKind
+from indicators.selectors import fiscal_year_for_page
 from kpi_portal.http import HtmxHttpRequest, parse_int
 from kpi_portal.thaidigits import format_amount
-from reports import pdf, services
+from reports import selectors, services
 from reports.access import get_quarter_for_user
 from reports.forms import EvidenceForm, LetterForm, RatioUpdateForm, ReportForm, StepForm
+from reports.history import report_history
 from reports.measures import ratio_percent
 from reports.models import EvidenceFile, RatioUpdate, Report, Status
-from reports.office_selectors import report_history
 from reports.selectors import assignment_sheet, report_page
 
 TEMPLATE = "reports/report.html"
@@ -412,17 +414,14 @@ def history(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def sheet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The detail sheet as an official-looking Thai PDF (rendered within the request)."""
-    assignment, _can_edit = get_assignment_for_user(request, pk)
-    thai_digits = request.GET.get("digits", "thai") != "arabic"
-    response = HttpResponse(
-        pdf.sheet_pdf(assignment, thai_digits=thai_digits), content_type="application/pdf"
+def district_home(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The district's home: this year's indicators, a status per quarter, overdue first."""
+    district = get_district_for_user(request, code)
+    fiscal_year = fiscal_year_for_page(parse_int(request.GET.get("year")))
+    page = selectors.district_home(
+        district, fiscal_year, division_id=parse_int(request.GET.get("division"))
     )
-    name = (
-        f"sheet-{assignment.indicator.fiscal_year.year}-{assignment.district.code}-"
-        f"{assignment.indicator.code}.pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    template = "reports/home.html"
+    if request.htmx:
+        template += "#assignments"
+    return render(request, template, {"page": page})

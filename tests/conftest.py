@@ -13,8 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from demo.loader import load_demo
 from indicators.models import Assignment
-from reports.demo.loader import load_demo
 
 
 @dataclass

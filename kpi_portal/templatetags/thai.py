@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from kpi_portal.thaidate import thai_date, thai_date_short, thai_datetime
+from kpi_portal.thaidate import thai_date, thai_date_numeric, thai_date_short, thai_datetime
 from kpi_portal.thaidigits import EMPTY_AMOUNT, format_amount, format_score, to_thai_digits
 
 register = template.Library()
@@ -95,7 +95,7 @@ def date_input(value: object) -> str:
     """A date the way officers type it back in: 25/06/2564 (Buddhist Era)."""
     if not isinstance(value, date):
         return "" if value is None else str(value)
-    return f"{value.day:02d}/{value.month:02d}/{value.year + 543}"
+    return thai_date_numeric(value)
 
 
 @register.filter

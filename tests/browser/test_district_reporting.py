@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from districts.models import District
-from indicators.models import Assignment, ReportingPeriod
-from reports.models import DeadlineExtension, Report, Status
+from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
+from reports.models import Report, Status
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reports.models import PrintJob
+from printing.models import PrintJob
 
 pytestmark = [
     pytest.mark.browser,

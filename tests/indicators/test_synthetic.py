@@ -14,10 +14,12 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import timezone
 
+from demo.synthetic import SMALL
 from districts.models import Division, Membership
 from indicators.fiscal import current_fiscal_year, quarter_bounds
 from indicators.models import (
     Assignment,
+    DeadlineExtension,
     FiscalYear,
     Indicator,
     MilestoneStep,
@@ -26,12 +28,10 @@ from indicators.models import (
     ReportingPeriod,
     StrategyNode,
 )
-from indicators.synthetic import SMALL
+from printing.models import PrintJob
 from reports.models import (
-    DeadlineExtension,
     EvidenceFile,
     LetterReference,
-    PrintJob,
     RatioUpdate,
     Report,
     ReportTransition,

@@ -21,12 +21,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from districts.models import District, Membership, Role
-from indicators.models import Assignment
+from indicators.models import Assignment, DeadlineExtension
+from printing.models import PrintJob
 from reports.models import (
-    DeadlineExtension,
     EvidenceFile,
     LetterReference,
-    PrintJob,
     RatioUpdate,
     Report,
     ReportTransition,

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from districts.models import District
 from indicators.models import Assignment, FiscalYear, Indicator
-from reports.models import LetterReference, PrintJob, RatioUpdate, Report, ReportTransition
+from printing.models import PrintJob
+from reports.models import LetterReference, RatioUpdate, Report, ReportTransition
 from tests.conftest import Personas
 
 

@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from demo.loader import load_demo
 from indicators.models import Assignment
-from reports import services
-from reports.demo.loader import load_demo
+from printing import services as print_services
 from reports.models import Report, ReportTransition
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -93,7 +93,7 @@ def populated(transactional_db: None) -> None:
     Report.objects.filter(pk=report.pk).update(
         narrative="ข้อความทดสอบการสำรองข้อมูล ๑๒๓ 'quote' \"dq\""
     )
-    services.print_job_request(
+    print_services.print_job_request(
         actor=get_user_model().objects.get(username="evaluator"),
         kind="summary",
         fiscal_year=assignment.indicator.fiscal_year,

@@ -22,10 +22,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Assignment, ReportingPeriod
+from demo.loader import DEMO_PASSWORD, load_demo
+from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
-from reports.demo.loader import DEMO_PASSWORD, load_demo
-from reports.models import DeadlineExtension, Report, ReportTransition, Status
+from reports.models import Report, ReportTransition, Status
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

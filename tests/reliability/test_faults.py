@@ -21,11 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from demo.loader import load_demo
 from districts.models import District
-from indicators.models import Assignment, FiscalYear, ReportingPeriod
+from indicators.models import Assignment, DeadlineExtension, FiscalYear, ReportingPeriod
+from printing import services as print_services
+from printing.models import PrintJob
 from reports import services
-from reports.demo.loader import load_demo
-from reports.models import DeadlineExtension, PrintJob, Report, ReportTransition, Status
+from reports.models import Report, ReportTransition, Status
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -224,7 +226,7 @@ def test_killed_print_worker_job_is_retried_and_completes(
     demo_data: None, tmp_path: Path, workers: list[subprocess.Popen[bytes]]
 ) -> None:
     evaluator = get_user_model().objects.get(username="evaluator")
-    job = services.print_job_request(
+    job = print_services.print_job_request(
         actor=evaluator,
         kind=PrintJob.Kind.BOOKLET,
         fiscal_year=FiscalYear.objects.get(year=2564),

@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Assignment, ReportingPeriod
+from indicators import services as indicator_services
+from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
 from reports.models import (
-    DeadlineExtension,
     EvidenceFile,
     LetterReference,
     RatioUpdate,
@@ -129,7 +129,7 @@ class TestHistoryOfEveryModel:
     def test_deadline_extension_and_summary_through_the_admin(
         self, personas: Personas, hk_sheet: Assignment
     ) -> None:
-        extension = services.deadline_extend(
+        extension = indicator_services.deadline_extend(
             district=hk_sheet.district,
             period=ReportingPeriod.objects.get(fiscal_year__year=2564, quarter=4),
             deadline=dt.date(2021, 11, 1),

@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from demo.loader import load_demo
 from indicators.models import Assignment, ReportingPeriod, StrategyNode
-from reports.demo.loader import load_demo
 from reports.models import Report, Status
 
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from districts.models import District
-from indicators.models import Assignment, FiscalYear, Indicator
+from evaluation import services as evaluation_services
+from indicators.models import Assignment, DeadlineExtension, FiscalYear, Indicator
 from reports import services
-from reports.models import DeadlineExtension, Report, Status
+from reports.models import Report, Status
 from tests.conftest import Personas
 from tests.helpers import visible_text
 
@@ -113,8 +114,8 @@ class TestMatrix:
     def test_cells_are_late_after_the_deadline_unless_extended(self, personas: Personas) -> None:
         import datetime as dt
 
+        from evaluation.selectors import office_matrix
         from indicators.models import ReportingPeriod
-        from reports.office_selectors import office_matrix
 
         year = FiscalYear.objects.exclude(year=2564).get()
         period = ReportingPeriod.objects.get(fiscal_year=year, quarter=1)
@@ -233,7 +234,9 @@ class TestScoring:
     def test_cannot_score_a_draft(self, personas: Personas, pn_q1: Report) -> None:
         Report.objects.filter(pk=pn_q1.pk).update(status=Status.DRAFT)
         with pytest.raises(services.ReportError):
-            services.report_score(report=pn_q1, actor=personas.evaluator, score=Decimal(50))
+            evaluation_services.report_score(
+                report=pn_q1, actor=personas.evaluator, score=Decimal(50)
+            )
 
     def test_extension_by_form(self, personas: Personas, pn_q1: Report) -> None:
         response = personas.client(personas.evaluator).post(

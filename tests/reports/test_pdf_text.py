@@ -1,8 +1,8 @@
-"""Text extracted from WeasyPrint PDFs equals the Thai source text (reports.pdf_text).
+"""Text extracted from WeasyPrint PDFs equals the Thai source text (printing.pdf_text).
 
 Every case is rendered through WeasyPrint with the portal's Sarabun @font-face and read
 back with pypdf. The unfixed renders run in a fresh interpreter (``sys.executable -c``)
-that never imports ``reports.pdf_text``, so they show what WeasyPrint does on its own.
+that never imports ``printing.pdf_text``, so they show what WeasyPrint does on its own.
 No database is needed.
 """
 
@@ -23,7 +23,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from reports import pdf_text
+from printing import pdf_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = (REPO_ROOT / "static").as_uri() + "/"
@@ -71,12 +71,12 @@ body { font-family: Sarabun; font-size: 13pt; }
 td { border: 1px solid #999; padding: 2pt 4pt; }
 """
 
-# Renders without reports.pdf_text; reads a list of {"html", "options", "output"}.
+# Renders without printing.pdf_text; reads a list of {"html", "options", "output"}.
 UNFIXED_RENDER = """
 import json, sys
 from weasyprint import HTML
 request = json.load(sys.stdin)
-assert "reports.pdf_text" not in sys.modules
+assert "printing.pdf_text" not in sys.modules
 for job in request["jobs"]:
     pdf = HTML(string=job["html"], base_url=request["base_url"]).write_pdf(**job["options"])
     with open(job["output"], "wb") as output:
@@ -293,7 +293,7 @@ def test_unknown_weasyprint_major_version_is_refused() -> None:
     script = (
         "import weasyprint\n"
         "weasyprint.__version__ = '71.0'\n"
-        "from reports import pdf_text\n"
+        "from printing import pdf_text\n"
         "try:\n"
         "    pdf_text.install()\n"
         "except pdf_text.UnsupportedWeasyPrintError as error:\n"

@@ -14,8 +14,9 @@ from pypdf import PdfReader
 
 from districts.models import District
 from indicators.models import FiscalYear
+from printing import services as print_services
+from printing.models import PrintJob
 from reports import services
-from reports.models import PrintJob
 from tests.conftest import Personas
 
 
@@ -62,7 +63,7 @@ class TestPrintJobs:
 
     def test_officer_cannot_print_another_district(self, personas: Personas) -> None:
         with pytest.raises(services.ReportError):
-            services.print_job_request(
+            print_services.print_job_request(
                 actor=personas.officer_pn,
                 kind=PrintJob.Kind.BOOKLET,
                 fiscal_year=FiscalYear.objects.get(year=2564),
@@ -104,13 +105,13 @@ class TestPrintJobs:
         self, personas: Personas, settings: object
     ) -> None:
         settings.PRINT_JOB_ATTEMPTS = 1  # type: ignore[attr-defined]
-        job = services.print_job_request(
+        job = print_services.print_job_request(
             actor=personas.evaluator,
             kind=PrintJob.Kind.BOOKLET,
             fiscal_year=FiscalYear.objects.get(year=2564),
             districts=list(District.objects.filter(code__in=["1001", "1017"])),
         )
-        from reports import pdf
+        from printing import pdf
 
         original = pdf.booklet_pdf
 
@@ -148,13 +149,13 @@ class TestPrintJobs:
         self, personas: Personas, settings: object
     ) -> None:
         settings.PRINT_JOB_ATTEMPTS = 2  # type: ignore[attr-defined]
-        job = services.print_job_request(
+        job = print_services.print_job_request(
             actor=personas.evaluator,
             kind=PrintJob.Kind.SUMMARY,
             fiscal_year=FiscalYear.objects.get(year=2564),
             quarter=2,
         )
-        from reports import pdf
+        from printing import pdf
 
         original = pdf.summary_pdf
         pdf.summary_pdf = lambda matrix: (_ for _ in ()).throw(RuntimeError("ฟอนต์หาย"))  # type: ignore[assignment]
@@ -181,7 +182,7 @@ def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
     from django_tasks_db.models import DBTaskResult
 
     with django_capture_on_commit_callbacks(execute=True):  # the enqueues run on commit
-        job = services.print_job_request(
+        job = print_services.print_job_request(
             actor=personas.evaluator,
             kind=PrintJob.Kind.BOOKLET,
             fiscal_year=FiscalYear.objects.get(year=2564),
@@ -193,7 +194,7 @@ def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
         status=PrintJob.JobStatus.RUNNING, heartbeat_at=long_ago
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.print_jobs_recover(stale_after=60) == 1
+        assert print_services.print_jobs_recover(stale_after=60) == 1
     first.refresh_from_db()
     job.refresh_from_db()
     assert first.status == PrintJob.JobStatus.QUEUED
@@ -201,7 +202,7 @@ def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
 
     PrintJob.objects.filter(parent=job).update(status=PrintJob.JobStatus.DONE)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.print_jobs_recover(stale_after=60) == 1
+        assert print_services.print_jobs_recover(stale_after=60) == 1
     newest = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert newest is not None and newest.task_path.endswith("print_job_bundle")
     assert newest.args_kwargs["args"] == [job.pk]

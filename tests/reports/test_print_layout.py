@@ -15,9 +15,9 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from districts.models import District
+from evaluation.selectors import office_matrix
 from indicators.models import Assignment, FiscalYear
-from reports import pdf
-from reports.office_selectors import office_matrix
+from printing import pdf
 from reports.selectors import assignment_sheet
 
 REFERENCE = Path(__file__).parent / "reference" / "sheet-5009-0963-page1.png"

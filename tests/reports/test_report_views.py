@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Assignment, ReportingPeriod
+from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
-from reports.models import DeadlineExtension, EvidenceFile, Report, Status
+from reports.models import EvidenceFile, Report, Status
 from tests.conftest import Personas
 from tests.helpers import visible_text
 

@@ -105,7 +105,7 @@ def test_prints_with_the_production_static_manifest(
     still find the stylesheets and the fonts they name."""
     from django.core.management import call_command
 
-    from reports import pdf
+    from printing import pdf
     from reports.selectors import assignment_sheet
 
     settings.STATIC_ROOT = str(tmp_path)  # type: ignore[attr-defined]

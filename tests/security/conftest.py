@@ -13,9 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from indicators.models import Assignment, ReportingPeriod
+from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
-from reports.models import DeadlineExtension, Report, Status
+from reports.models import Report, Status
 from tests.conftest import Personas
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

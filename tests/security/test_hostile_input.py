@@ -21,12 +21,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from indicators.models import DeadlineExtension
 from kpi_portal.text import tidy
+from printing.models import PrintJob
 from reports.models import (
-    DeadlineExtension,
     EvidenceFile,
     LetterReference,
-    PrintJob,
     RatioUpdate,
     Report,
     ReportTransition,

@@ -1,0 +1,129 @@
+"""The reporting calendar: until when a district may report a quarter.
+
+One rule, asked by every page, service, the office matrix and the district home:
+a quarter's deadline is the reporting period's, or later where the evaluation
+office has extended it for the district; a closed fiscal year takes no district
+writes at all. Whether one report may still change also depends on its status
+and on who asks; ``reports.editing`` adds those and asks this module for the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from indicators.models import DeadlineExtension, FiscalYear, ReportingPeriod
+from kpi_portal.thaidate import thai_date
+
+
+def deadline_for(deadline: dt.date, extension: dt.date | None) -> dt.date:
+    """A quarter's deadline for one district: the office's extension where it is later."""
+    return max(deadline, extension) if extension else deadline
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Why a district may not change a quarter now, in the words the page shows."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuarterWindow:
+    """When one district may report one quarter of one fiscal year."""
+
+    fiscal_year_open: bool
+    period_deadline: dt.date | None  # the quarter's own deadline; None when not set up
+    extension: dt.date | None = None  # the office's extension for this district
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The last day the district may change its report (Bangkok time)."""
+        if self.period_deadline is None:
+            return None
+        return deadline_for(self.period_deadline, self.extension)
+
+    @property
+    def extended(self) -> bool:
+        return (
+            self.extension is not None
+            and self.period_deadline is not None
+            and self.extension > self.period_deadline
+        )
+
+    def lock(self, today: dt.date) -> Lock | None:
+        """Why the district may not report this quarter on ``today``, or None."""
+        if not self.fiscal_year_open:
+            return Lock(_("ปีงบประมาณนี้ปิดแล้ว"))
+        deadline = self.deadline
+        if deadline is not None and today > deadline:
+            return Lock(
+                _(
+                    "เลยกำหนดส่งรายงานไตรมาสนี้แล้ว (%(date)s) หากจำเป็นต้องแก้ไข "
+                    "กรุณาติดต่อสำนักยุทธศาสตร์และประเมินผล (สยป.) เพื่อขอขยายกำหนดส่ง"
+                )
+                % {"date": thai_date(deadline)}
+            )
+        return None
+
+
+def quarter_window(fiscal_year: FiscalYear, quarter: int, district_id: int) -> QuarterWindow:
+    """The window of one district's quarter, in two queries."""
+    period = (
+        ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
+        .only("id", "deadline")
+        .first()
+    )
+    if period is None:
+        return QuarterWindow(fiscal_year.is_open, None)
+    extension = (
+        DeadlineExtension.objects.filter(period=period, district_id=district_id)
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    return QuarterWindow(fiscal_year.is_open, period.deadline, extension)
+
+
+def district_windows(fiscal_year: FiscalYear, district_id: int) -> dict[int, QuarterWindow]:
+    """The windows of every quarter of a year for one district (the district home)."""
+    extensions = dict(
+        DeadlineExtension.objects.filter(
+            district_id=district_id, period__fiscal_year=fiscal_year
+        ).values_list("period__quarter", "deadline")
+    )
+    return {
+        period.quarter: QuarterWindow(
+            fiscal_year.is_open, period.deadline, extensions.get(period.quarter)
+        )
+        for period in ReportingPeriod.objects.filter(fiscal_year=fiscal_year).only(
+            "id", "quarter", "deadline"
+        )
+    }
+
+
+@dataclass(frozen=True)
+class PeriodDeadlines:
+    """One quarter's deadline for every district at once (the office matrix)."""
+
+    deadline: dt.date | None
+    extensions: Mapping[int, dt.date]
+
+    def for_district(self, district_id: int) -> dt.date | None:
+        if self.deadline is None:
+            return None
+        return deadline_for(self.deadline, self.extensions.get(district_id))
+
+
+def period_deadlines(period: ReportingPeriod | None) -> PeriodDeadlines:
+    """The quarter's deadline and every district's extension of it, in one query."""
+    if period is None:
+        return PeriodDeadlines(None, {})
+    return PeriodDeadlines(
+        period.deadline,
+        dict(
+            DeadlineExtension.objects.filter(period=period).values_list("district_id", "deadline")
+        ),
+    )

@@ -1,0 +1,176 @@
+"""The one place WeasyPrint is called: Thai PDFs rendered from the page selectors.
+
+Fonts come from static/ (Sarabun with its licence), so rendering needs no
+network and no installed Thai font. Text copied out of the PDFs is the text
+that went in: printing.pdf_text fixes WeasyPrint's mapping of SARA AM.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from indicators.models import Assignment
+from reports.selectors import AssignmentSheet, assignment_sheet, sheet_fingerprint
+
+
+@cache
+def _weasyprint() -> Any:
+    """Import WeasyPrint once per process (half a second) and install the text fix."""
+    import weasyprint
+
+    from printing import pdf_text
+
+    pdf_text.install()
+    return weasyprint
+
+
+def _static_roots() -> list[Path]:
+    # The source folders, and STATIC_ROOT where collectstatic puts the hashed
+    # copies that production's manifest storage links to.
+    return [Path(root).resolve() for root in [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]]
+
+
+def _static_file(name: str) -> str | None:
+    """The file behind a static URL path, hashed (collected) or not."""
+    found = finders.find(name)
+    if isinstance(found, str):
+        return found
+    collected = (Path(settings.STATIC_ROOT) / name).resolve()
+    if collected.is_relative_to(Path(settings.STATIC_ROOT).resolve()) and collected.is_file():
+        return str(collected)
+    return None
+
+
+def _static_fetcher() -> Any:
+    """A URL fetcher that serves /static/… from the project's files and nothing else.
+
+    Printing never touches the network, and a missing font or stylesheet stops
+    the rendering instead of silently producing a PDF without Thai glyphs.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            prefix = "file:///static/"
+            if url.startswith(prefix):
+                path = _static_file(unquote(url.removeprefix(prefix).split("?")[0].split("#")[0]))
+                if path is not None:
+                    return super().fetch(Path(path).as_uri(), headers)
+            elif url.startswith("file://"):
+                # Files referenced from a stylesheet (fonts), inside static/ only.
+                target = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
+                if any(target.is_relative_to(root) for root in _static_roots()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refusing to fetch {url!r} while printing")
+
+    return StaticOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+
+
+def html_to_pdf(html: str) -> bytes:
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher())
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def _print_html(template: str, context: dict[str, Any]) -> str:
+    # STATIC_URL is "static/": relative to base_url file:/// it resolves to
+    # file:///static/… which the fetcher maps onto the project's files.
+    return render_to_string(template, {"printed_at": timezone.now(), **context})
+
+
+def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True) -> bytes:
+    """The detail sheet as a PDF, from the cache while none of its rows has changed.
+
+    The key is a digest of every row the sheet is printed from, computed by the
+    database, so a cache hit neither loads the sheet nor renders it.
+    """
+    key = f"sheet-pdf:v2:{assignment.pk}:{int(thai_digits)}:{sheet_fingerprint(assignment.pk)}"
+    store = caches["pdf"]
+    cached: bytes | None = store.get(key)
+    if cached is not None:
+        return cached
+    pdf = render_sheet_pdf(assignment_sheet(assignment), thai_digits=thai_digits)
+    store.set(key, pdf, timeout=60 * 60 * 24 * 30)
+    return pdf
+
+
+def render_sheet_pdf(sheet: AssignmentSheet, *, thai_digits: bool = True) -> bytes:
+    """The detail sheet rendered now, without the cache."""
+    return html_to_pdf(
+        _print_html("print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits})
+    )
+
+
+def booklet_pdf(
+    sheets: list[AssignmentSheet], *, district: Any, fiscal_year: Any, thai_digits: bool = True
+) -> bytes:
+    """A district's booklet: a cover, a table of contents with page numbers, every sheet."""
+    return html_to_pdf(
+        _print_html(
+            "print/booklet.html",
+            {
+                "sheets": sheets,
+                "district": district,
+                "fiscal_year": fiscal_year,
+                "thai_digits": thai_digits,
+            },
+        )
+    )
+
+
+def summary_pdf(matrix: Any) -> bytes:
+    """The evaluation office's quarter summary, A4 landscape."""
+    # Eight indicators fit across a landscape page; wider matrices continue on
+    # further pages, each with the district column again.
+    columns = 8
+    chunks = [
+        {
+            "indicators": matrix.indicators[start : start + columns],
+            "rows": [(row, row.cells[start : start + columns]) for row in matrix.rows],
+            "tallies": matrix.by_indicator[start : start + columns],
+        }
+        for start in range(0, max(len(matrix.indicators), 1), columns)
+    ]
+    return html_to_pdf(
+        _print_html(
+            "print/summary.html",
+            {
+                "matrix": matrix,
+                "chunks": chunks,
+                "zone_averages": zone_averages(matrix),
+            },
+        )
+    )
+
+
+def zone_averages(matrix: Any) -> list[tuple[Any, list[Decimal | None]]]:
+    """Average score per zone group and indicator column of a matrix."""
+    result = []
+    for group in matrix.zone_groups:
+        averages: list[Decimal | None] = []
+        for column in range(len(matrix.indicators)):
+            scores = [
+                cell.score
+                for row in matrix.rows
+                if row.district.zone_group_id == group.pk
+                and (cell := row.cells[column]) is not None
+                and cell.score is not None
+            ]
+            averages.append(
+                (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"))
+                if scores
+                else None
+            )
+        result.append((group, averages))
+    return result

@@ -1,0 +1,138 @@
+"""A report's audit history as its readers see it: every change, old → new, who, when.
+
+Read from django-pghistory's events, which PostgreSQL triggers write for every
+tracked row, so no write path escapes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pghistory.models
+from django.contrib.auth import get_user_model
+
+from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidigits import format_amount
+from reports.models import Report, Status, status_label
+
+
+@dataclass
+class HistoryEntry:
+    at: dt.datetime
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]]
+    reason: str = ""
+
+
+_FIELD_LABELS = {
+    "status": "สถานะ",
+    "result": "ผลงาน",
+    "narrative": "รายงานผล",
+    "score": "คะแนน",
+    "full_score": "คะแนนเต็ม",
+    "evaluator_comment": "ความเห็นผู้ประเมิน",
+    "score_reason": "เหตุผลของคะแนน",
+    "as_of": "ข้อมูล ณ วันที่",
+    "numerator": "ตัวตั้ง",
+    "denominator": "ตัวหาร",
+    "note": "หมายเหตุ",
+    "done_on": "วันที่แล้วเสร็จ",
+    "number": "เลขที่หนังสือ",
+    "dated": "ลงวันที่",
+    "title": "เรื่อง",
+    "original_name": "ไฟล์",
+}
+_MODEL_LABELS = {
+    "reports.ReportEvent": "รายงาน",
+    "reports.RatioUpdateEvent": "ข้อมูลความก้าวหน้า",
+    "reports.StepProgressEvent": "ขั้นตอน",
+    "reports.EvidenceFileEvent": "ไฟล์หลักฐาน",
+    "reports.LetterReferenceEvent": "หนังสืออ้างอิง",
+}
+_ACTION_LABELS = {"insert": "เพิ่ม", "update": "แก้ไข", "delete": "ลบ"}
+_HIDDEN = {
+    "id",
+    "report",
+    "report_id",
+    "updated_by",
+    "updated_by_id",
+    "created_by",
+    "created_by_id",
+    "uploaded_by",
+    "uploaded_by_id",
+    "file",
+    "percent",
+    "step_id",
+    "assignment_id",
+    "suggested_score",
+    "evaluated_by_id",
+    "submitted_by_id",
+    "submitted_at",
+    "evaluated_at",
+    "uploaded_at",
+    "content_type",
+    "size",
+    "quarter",
+}
+
+
+_AMOUNTS = {"result", "score", "full_score", "numerator", "denominator"}
+_DATES = {"as_of", "done_on", "dated", "deadline"}
+
+
+def _show(value: Any, name: str = "") -> str:
+    """A history value as a Thai reader expects it: labels, amounts, BE dates."""
+    if value is None or value == "":
+        return "–"
+    if name == "status" and value in Status.values:
+        return status_label(value)
+    if name in _AMOUNTS:
+        return format_amount(Decimal(str(value)))
+    if name in _DATES:
+        return thai_date(dt.date.fromisoformat(str(value)))
+    text = str(value)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def report_history(report: Report) -> list[HistoryEntry]:
+    """Every change to the report and its figures, steps and evidence, newest first."""
+    # Events aggregates every tracked model's history; pgh_context is the
+    # request context (the user id) as JSON.
+    events = list(pghistory.models.Events.objects.references(report).order_by("-pgh_created_at"))
+    user_ids = {int(uid) for e in events if (uid := (e.pgh_context or {}).get("user"))}
+    users = {
+        u.pk: (u.get_full_name() or u.username)
+        for u in get_user_model().objects.filter(pk__in=user_ids)
+    }
+    entries = []
+    for event in events:
+        user_id = int((event.pgh_context or {}).get("user") or 0)
+        data = event.pgh_data or {}
+        if event.pgh_label == "update":
+            changes = [
+                (_FIELD_LABELS.get(name, name), _show(old, name), _show(new, name))
+                for name, (old, new) in (event.pgh_diff or {}).items()
+                if name not in _HIDDEN
+            ]
+            if not changes:
+                continue
+        else:
+            changes = [
+                (_FIELD_LABELS.get(name, name), "", _show(value, name))
+                for name, value in data.items()
+                if name in _FIELD_LABELS and name not in _HIDDEN and value not in (None, "")
+            ]
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                who=users.get(user_id, "ระบบ"),
+                what=f"{_ACTION_LABELS.get(event.pgh_label, event.pgh_label)}"
+                f"{_MODEL_LABELS.get(event.pgh_model, event.pgh_model)}",
+                changes=changes,
+            )
+        )
+    return entries
