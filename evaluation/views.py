@@ -32,7 +32,7 @@ from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.history import report_history
-from reports.models import Report, Status
+from reports.models import Report, Status, status_legend
 
 _int = parse_int
 
@@ -64,7 +64,12 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"matrix": matrix, "filters": request.GET, "queue_size": review_queue().count()},
+        {
+            "matrix": matrix,
+            "filters": request.GET,
+            "statuses": status_legend(),
+            "queue_size": review_queue().count(),
+        },
     )
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from indicators.models import (
     Assignment,
+    DeadlineExtension,
     FiscalYear,
     Indicator,
     MilestoneStep,
@@ -115,3 +117,20 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["indicator", "district", "division"]
     autocomplete_fields = ["indicator", "district", "division"]
     inlines = [QuarterTargetInline]
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(admin.ModelAdmin):
+    """Read only: extensions are granted by the evaluation office's page or the reports'
+    admin action, both through ``indicators.services.deadline_extend``."""
+
+    list_display = ["district", "period", "deadline", "reason", "granted_by", "granted_at"]
+    list_filter = ["period__fiscal_year", "period__quarter"]
+    search_fields = ["district__name_th"]
+    list_select_related = ["district", "period__fiscal_year", "granted_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,55 +1,182 @@
+"""The reports in the Django admin: read only, with the office's lifecycle actions.
+
+A report's figures and status change only through ``reports.services`` (its
+lifecycle, version, audit and the reporting calendar); so the admin shows every
+field and inline read-only, and its actions — return, reopen, extend the
+deadline — call the same services as the evaluation office's pages.
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from indicators.models import DeadlineExtension
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators import services as indicator_services
+from indicators.models import ReportingPeriod
+from kpi_portal.errors import ActionRefused
+from kpi_portal.text import TextField
+from reports.forms import ThaiDateField
 from reports.models import (
     EvidenceFile,
     LetterReference,
     RatioUpdate,
     Report,
     ReportTransition,
+    Status,
     StepProgress,
     YearSummary,
 )
+from reports.services import report_transition
 
 
-class RatioUpdateInline(admin.TabularInline):
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RatioUpdateInline(_ReadOnlyInline):
     model = RatioUpdate
-    extra = 0
     fields = ["as_of", "numerator", "denominator", "percent", "note"]
-    readonly_fields = ["percent"]
 
 
-class StepProgressInline(admin.TabularInline):
+class StepProgressInline(_ReadOnlyInline):
     model = StepProgress
-    extra = 0
-    autocomplete_fields = ["step"]
+    fields = ["step", "done_on", "note"]
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(_ReadOnlyInline):
     model = EvidenceFile
-    extra = 0
     fields = ("original_name", "content_type", "size", "step", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
 
 
-class LetterReferenceInline(admin.TabularInline):
+class LetterReferenceInline(_ReadOnlyInline):
     model = LetterReference
-    extra = 0
     fields = ["number", "dated", "title", "step"]
 
 
-class ReportTransitionInline(admin.TabularInline):
+class ReportTransitionInline(_ReadOnlyInline):
     model = ReportTransition
-    extra = 0
     fields = ("at", "from_status", "to_status", "actor", "reason")
-    readonly_fields = fields
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        # History is written by the lifecycle services only.
-        return False
+
+class ReasonForm(forms.Form):
+    reason = TextField(
+        label=gettext_lazy("เหตุผล"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("กรุณาระบุเหตุผล")},
+    )
+
+
+class ExtensionForm(ReasonForm):
+    deadline = ThaiDateField(label=gettext_lazy("ขยายกำหนดส่งถึง"))
+
+
+def _act(
+    request: HttpRequest,
+    queryset: QuerySet[Report],
+    *,
+    title: str,
+    form_class: type[ReasonForm],
+    act: Any,
+) -> HttpResponse | None:
+    """Ask for the reason (and date) on an intermediate page, then act on each report."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "admin/reports/report/lifecycle_action.html",
+            {
+                **admin.site.each_context(request),
+                "title": title,
+                "form": form,
+                "reports": queryset,
+                "action": request.POST.get("action", ""),
+                "opts": Report._meta,
+            },
+        )
+    done = 0
+    for report in queryset.select_related("assignment__indicator__fiscal_year"):
+        try:
+            act(report, form.cleaned_data)
+        except ActionRefused as refused:
+            messages.error(request, f"{report}: {refused}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("ดำเนินการแล้ว %(n)s รายงาน") % {"n": done})
+    return None
+
+
+@admin.action(description=gettext_lazy("ส่งกลับให้สำนักงานเขตแก้ไข"))
+def return_reports(
+    modeladmin: ReportAdmin, request: HttpRequest, queryset: QuerySet[Report]
+) -> HttpResponse | None:
+    return _act(
+        request,
+        queryset,
+        title=_("ส่งกลับให้สำนักงานเขตแก้ไข"),
+        form_class=ReasonForm,
+        act=lambda report, data: report_transition(
+            report=report, to_status=Status.RETURNED, actor=request.user, reason=data["reason"]
+        ),
+    )
+
+
+@admin.action(description=gettext_lazy("เปิดให้แก้ไขอีกครั้ง"))
+def reopen_reports(
+    modeladmin: ReportAdmin, request: HttpRequest, queryset: QuerySet[Report]
+) -> HttpResponse | None:
+    return _act(
+        request,
+        queryset,
+        title=_("เปิดให้แก้ไขอีกครั้ง"),
+        form_class=ReasonForm,
+        act=lambda report, data: report_transition(
+            report=report, to_status=Status.REOPENED, actor=request.user, reason=data["reason"]
+        ),
+    )
+
+
+def _extend(request: HttpRequest, report: Report, data: dict[str, Any]) -> None:
+    period = ReportingPeriod.objects.filter(
+        fiscal_year=report.assignment.indicator.fiscal_year, quarter=report.quarter
+    ).first()
+    if period is None:
+        raise ActionRefused(_("ยังไม่ได้กำหนดวันส่งของไตรมาสนี้"))
+    indicator_services.deadline_extend(
+        district=report.assignment.district,
+        period=period,
+        deadline=data["deadline"],
+        reason=data["reason"],
+        actor=request.user,
+    )
+
+
+@admin.action(description=gettext_lazy("ขยายกำหนดส่งของสำนักงานเขต"))
+def extend_deadlines(
+    modeladmin: ReportAdmin, request: HttpRequest, queryset: QuerySet[Report]
+) -> HttpResponse | None:
+    return _act(
+        request,
+        queryset,
+        title=_("ขยายกำหนดส่งของสำนักงานเขต"),
+        form_class=ExtensionForm,
+        act=lambda report, data: _extend(request, report, data),
+    )
 
 
 @admin.register(Report)
@@ -77,8 +204,7 @@ class ReportAdmin(admin.ModelAdmin):
         "assignment__district__name_th",
     ]
     list_select_related = ["assignment__indicator", "assignment__district"]
-    autocomplete_fields = ["assignment"]
-    readonly_fields = ["version", "created_at", "updated_at", "submitted_at", "evaluated_at"]
+    actions = [return_reports, reopen_reports, extend_deadlines]
     inlines = [
         RatioUpdateInline,
         StepProgressInline,
@@ -87,13 +213,14 @@ class ReportAdmin(admin.ModelAdmin):
         ReportTransitionInline,
     ]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a report is started by its district (reports.services.report_start)
 
-@admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
-    list_display = ["district", "period", "deadline", "granted_by", "granted_at"]
-    list_filter = ["period__fiscal_year", "period__quarter"]
-    search_fields = ["district__name_th"]
-    autocomplete_fields = ["district"]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # shown read-only; its changes are the actions above
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # nothing saved is ever lost
 
 
 @admin.register(YearSummary)

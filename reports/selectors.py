@@ -238,6 +238,14 @@ class ReportPage:
         return self.report.version if self.report else 0
 
     @property
+    def status(self) -> str:
+        return self.report.status if self.report else NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
     def days_left(self) -> int | None:
         if self.deadline is None:
             return None

@@ -16,22 +16,22 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kpi_portal.templatetags.thai import score
-from reports.models import Status
+from reports.models import NOT_STARTED, Status, status_label
 from reports.selectors import QuarterRow
 
 register = template.Library()
 
 
-def _chip(quarter: QuarterRow) -> str:
+def _chip(quarter: QuarterRow, not_started: str) -> str:
     link = escape(quarter.url)
     report = quarter.report
     if report is None:
-        return f'<a class="chip chip-not_started" href="{link}">{escape(_("ยังไม่เริ่ม"))}</a>'
-    status = escape(str(report.get_status_display()))
+        return f'<a class="chip chip-{NOT_STARTED}" href="{link}">{escape(not_started)}</a>'
+    status = escape(status_label(report.status))
     if report.status == Status.EVALUATED:
         figures = f"{score(report.score)} / {score(report.full_score)}"
         return (
-            f'<a class="chip chip-evaluated" href="{link}" title="{escape(_("ประเมินแล้ว"))}">'
+            f'<a class="chip chip-evaluated" href="{link}" title="{status}">'
             f"{escape(figures)}</a>"
         )
     if report.status == Status.RETURNED:
@@ -47,5 +47,6 @@ def _chip(quarter: QuarterRow) -> str:
 
 @register.simple_tag
 def quarter_chips(quarters: Sequence[QuarterRow]) -> SafeString:
-    cells = "".join(f'<td class="q">{_chip(quarter)}</td>' for quarter in quarters)
+    not_started = status_label(NOT_STARTED)
+    cells = "".join(f'<td class="q">{_chip(quarter, not_started)}</td>' for quarter in quarters)
     return mark_safe(cells)  # noqa: S308  # nosec B308, B703 - every value above is escaped

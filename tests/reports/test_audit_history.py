@@ -30,7 +30,7 @@ from tests.conftest import Personas
 def last_event(model: type, pk: int) -> pghistory.models.Events:
     event = (
         pghistory.models.Events.objects.filter(
-            pgh_model=f"reports.{model.__name__}Event", pgh_obj_id=str(pk)
+            pgh_model=f"{model._meta.app_label}.{model.__name__}Event", pgh_obj_id=str(pk)
         )
         .order_by("-pgh_created_at", "-pgh_id")
         .first()

@@ -62,7 +62,7 @@ class TestPrintJobs:
         assert "*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ 3: 100" in text
 
     def test_officer_cannot_print_another_district(self, personas: Personas) -> None:
-        with pytest.raises(services.ReportError):
+        with pytest.raises(print_services.PrintRefused):
             print_services.print_job_request(
                 actor=personas.officer_pn,
                 kind=PrintJob.Kind.BOOKLET,
