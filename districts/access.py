@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from districts.models import District, Membership, Role
-
-if TYPE_CHECKING:
-    from indicators.models import Assignment
 
 
 def membership_of(user: Any) -> Membership | None:
@@ -36,8 +33,9 @@ def sees_every_district(user: Any) -> bool:
     return membership is not None and membership.role in (Role.EVALUATOR, Role.ADMINISTRATOR)
 
 
-def scope_assignments(user: Any, queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    """Restrict assignments to those the user may read."""
+def scope_assignments[M: Model](user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Restrict rows that belong to a district (through ``district_id``, as assignments
+    do) to those the user may read."""
     if sees_every_district(user):
         return queryset
     membership = membership_of(user)

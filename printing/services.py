@@ -193,8 +193,10 @@ def print_job_failed(job: PrintJob, error: Exception, retry: Callable[[int], Non
 
 def _part_done(part: PrintJob) -> None:
     """Count a finished part; the one that completes the set queues the bundling."""
-    from printing.tasks import enqueue_bundle
+    from printing.tasks import enqueue_bundle  # the tasks call these services
 
+    if part.parent_id is None:
+        return
     with transaction.atomic():
         parent = PrintJob.objects.select_for_update().get(pk=part.parent_id)
         if parent.finished:

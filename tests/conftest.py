@@ -1,35 +1,20 @@
-"""Shared personas and data for the whole suite.
-
-Personas follow STYLE.md: the officer of Huai Khwang (the seed-001 district),
-the officer of Phra Nakhon (seed 000), Huai Khwang's district head, an
-evaluator, an administrator, and anonymous visitors.
-"""
+"""Shared fixtures for the whole suite: the demo data, loaded once, and the
+personas working on it (``tests.personas``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from demo.loader import load_demo
 from indicators.models import Assignment
-
-
-@dataclass
-class Personas:
-    officer_hk: object
-    officer_pn: object
-    head_hk: object
-    evaluator: object
-    admin: object
-
-    def client(self, user: object | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
+from tests.personas import (
+    HK_SEED_ASSIGNMENT,
+    PHRA_NAKHON,
+    PN_BUDGET_INDICATOR,
+    SEED_YEAR,
+    Personas,
+)
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +27,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
 @pytest.fixture
 def demo(db: None) -> None:
     # Browser tests flush the database; whoever comes after them reloads it.
-    if not Assignment.objects.filter(code="5009-0963").exists():
+    if not Assignment.objects.filter(code=HK_SEED_ASSIGNMENT).exists():
         load_demo()
 
 
@@ -61,14 +46,16 @@ def personas(demo: None) -> Personas:
 @pytest.fixture
 def hk_sheet(demo: None) -> Assignment:
     """Huai Khwang's indicator 5.2 in FY2564: the assignment of seed 001."""
-    return Assignment.objects.get(code="5009-0963")
+    return Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
 
 
 @pytest.fixture
 def pn_budget(demo: None) -> Assignment:
     """Phra Nakhon's budget-disbursement indicator in FY2564 (seed 000)."""
     return Assignment.objects.get(
-        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+        district__code=PHRA_NAKHON,
+        indicator__code=PN_BUDGET_INDICATOR,
+        indicator__fiscal_year__year=SEED_YEAR,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from districts.models import District
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports.models import Report, Status
+from tests.personas import PHRA_NAKHON
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +34,7 @@ SEED_000 = [
 
 @pytest.fixture
 def phra_nakhon_2564(demo_live: None) -> dict[str, Assignment]:
-    district = District.objects.get(code="1001")
+    district = District.objects.get(code=PHRA_NAKHON)
     assignments = Assignment.objects.filter(district=district, indicator__fiscal_year__year=2564)
     Report.objects.filter(assignment__in=assignments).delete()
     evaluator = get_user_model().objects.get(username="evaluator")

@@ -6,6 +6,7 @@ import pytest
 
 from indicators.models import Assignment
 from reports.models import Report, Status
+from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,7 +15,7 @@ pytestmark = [
 
 
 def test_evaluator_scores_returns_and_the_district_sees_it(open_browser: object) -> None:
-    hk = Assignment.objects.get(code="5009-0963")
+    hk = Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
     Report.objects.filter(assignment=hk, quarter=2).update(
         status=Status.SUBMITTED, score=None, evaluated_at=None, evaluated_by=None
     )
@@ -67,7 +68,7 @@ def test_evaluator_scores_returns_and_the_district_sees_it(open_browser: object)
     assert saved.value.status == 200
     assert (
         Report.objects.get(
-            assignment__district__code="1001",
+            assignment__district__code=PHRA_NAKHON,
             quarter=1,
             assignment__indicator__code="7.4.1",
             assignment__indicator__fiscal_year__year=2564,

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from printing.models import PrintJob
+from tests.personas import HUAI_KHWANG, PHRA_NAKHON
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,7 +37,7 @@ def test_evaluator_watches_booklets_print_and_downloads_them(open_browser: objec
     evaluator.log_in("evaluator")
     evaluator.goto("/prints/")
     evaluator.page.select_option("#booklet-year", "2564")
-    evaluator.page.select_option("#booklet-district", ["1001", "1017", "1050"])
+    evaluator.page.select_option("#booklet-district", [PHRA_NAKHON, HUAI_KHWANG, "1050"])
     evaluator.page.click("form:has(#booklet-district) button[type=submit]")
     evaluator.page.wait_for_selector(".job-queued progress")
     job = PrintJob.objects.get(parent=None)  # the parts, one per district, are not listed

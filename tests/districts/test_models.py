@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from districts.models import District, Division, Membership, Role
+from tests.personas import HUAI_KHWANG, PHRA_NAKHON
 
 
 @pytest.mark.django_db
@@ -12,10 +13,10 @@ class TestReferenceData:
     def test_all_fifty_districts_with_codes_names_and_zone_groups(self) -> None:
         districts = District.objects.select_related("zone_group")
         assert districts.count() == 50
-        huai_khwang = districts.get(code="1017")
+        huai_khwang = districts.get(code=HUAI_KHWANG)
         assert (huai_khwang.name_th, huai_khwang.name_en) == ("ห้วยขวาง", "Huai Khwang")
         assert huai_khwang.zone_group.name_th == "กลุ่มเขตกรุงเทพกลาง"
-        assert districts.get(code="1001").name_en == "Phra Nakhon"
+        assert districts.get(code=PHRA_NAKHON).name_en == "Phra Nakhon"
         assert districts.get(code="1050").name_th == "บางบอน"
         assert sorted({d.zone_group.code for d in districts}) == sorted(
             ["central", "south", "north", "east", "thonburi-north", "thonburi-south"]
@@ -39,7 +40,7 @@ class TestMembershipConstraints:
             Membership.objects.create(user=self.make_user(), role=Role.OFFICER)
 
     def test_evaluator_cannot_belong_to_a_district(self) -> None:
-        district = District.objects.get(code="1017")
+        district = District.objects.get(code=HUAI_KHWANG)
         with pytest.raises(IntegrityError), transaction.atomic():
             Membership.objects.create(user=self.make_user(), role=Role.EVALUATOR, district=district)
 
@@ -54,8 +55,10 @@ class TestMembershipConstraints:
             Membership.objects.create(user=user, role=Role.READER)
 
     def test_division_name_unique_within_district(self) -> None:
-        district = District.objects.get(code="1017")
+        district = District.objects.get(code=HUAI_KHWANG)
         Division.objects.create(district=district, name="ฝ่ายทดลองระบบ")
-        Division.objects.create(district=District.objects.get(code="1001"), name="ฝ่ายทดลองระบบ")
+        Division.objects.create(
+            district=District.objects.get(code=PHRA_NAKHON), name="ฝ่ายทดลองระบบ"
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             Division.objects.create(district=district, name="ฝ่ายทดลองระบบ")

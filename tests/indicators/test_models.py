@@ -15,6 +15,7 @@ from indicators.models import (
     QuarterTarget,
     ReportingPeriod,
 )
+from tests.personas import HUAI_KHWANG
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ class TestIndicatorConstraints:
 @pytest.mark.django_db
 class TestAssignmentConstraints:
     def test_one_assignment_per_district_and_indicator(self, indicator: Indicator) -> None:
-        district = District.objects.get(code="1017")
+        district = District.objects.get(code=HUAI_KHWANG)
         Assignment.objects.create(indicator=indicator, district=district, annual_target=100)
         with refused(), transaction.atomic():
             Assignment.objects.create(indicator=indicator, district=district, annual_target=50)
@@ -104,13 +105,13 @@ class TestAssignmentConstraints:
         with refused(), transaction.atomic():
             Assignment.objects.create(
                 indicator=indicator,
-                district_id=District.objects.get(code="1017").pk,
+                district_id=District.objects.get(code=HUAI_KHWANG).pk,
                 annual_target=Decimal("-1"),
             )
 
     def test_quarter_target_once_per_quarter_and_within_1_to_4(self, indicator: Indicator) -> None:
         assignment = Assignment.objects.create(
-            indicator=indicator, district=District.objects.get(code="1017"), annual_target=100
+            indicator=indicator, district=District.objects.get(code=HUAI_KHWANG), annual_target=100
         )
         QuarterTarget.objects.create(assignment=assignment, quarter=1, target=25)
         with refused(), transaction.atomic():

@@ -31,7 +31,7 @@ from reports.models import (
     ReportTransition,
     StepProgress,
 )
-from tests.conftest import Personas
+from tests.personas import HK_SEED_ASSIGNMENT, HUAI_KHWANG, Personas
 
 # Who may use each named URL.
 PUBLIC = "public"  # anyone, signed in or not
@@ -145,7 +145,7 @@ def test_every_url_is_classified() -> None:
 @pytest.fixture
 def world(personas: Personas) -> dict[str, object]:
     """Objects of district A (Huai Khwang) that the URLs point at, and the clients."""
-    hk = Assignment.objects.get(code="5009-0963")
+    hk = Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
     report = Report.objects.get(assignment=hk, quarter=2)
     evidence = EvidenceFile.objects.create(
         report=report,
@@ -166,7 +166,7 @@ def world(personas: Personas) -> dict[str, object]:
     job.file.save("booklet.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     deactivated = get_user_model().objects.create_user("retired", is_active=False)
     Membership.objects.create(
-        user=deactivated, role=Role.OFFICER, district=District.objects.get(code="1017")
+        user=deactivated, role=Role.OFFICER, district=District.objects.get(code=HUAI_KHWANG)
     )
     users = {
         "anonymous": None,
@@ -180,7 +180,7 @@ def world(personas: Personas) -> dict[str, object]:
     values = {
         "pk": hk.pk,
         "quarter": 2,
-        "code": "1017",
+        "code": HUAI_KHWANG,
         "report_id": report.pk,
         "update_id": 1,
         "step_id": hk.indicator.steps.first().pk,  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from districts.models import District
 from indicators.models import Assignment, FiscalYear, Indicator
 from printing.models import PrintJob
 from reports.models import LetterReference, RatioUpdate, Report, ReportTransition
-from tests.conftest import Personas
+from tests.personas import HUAI_KHWANG, Personas
 
 
 def grow(year: FiscalYear) -> None:
@@ -79,7 +79,7 @@ def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assign
     office = personas.client(personas.evaluator)
     PrintJob.objects.create(kind="booklet", fiscal_year=year, requested_by=personas.officer_hk)
     pages = [
-        (officer, reverse("district_home", args=["1017"]) + "?year=2564"),
+        (officer, reverse("district_home", args=[HUAI_KHWANG]) + "?year=2564"),
         (officer, reverse("assignment_sheet", args=[hk_sheet.pk])),
         (officer, reverse("report_page", args=[hk_sheet.pk, 2])),
         (officer, reverse("report_history", args=[hk_sheet.pk, 2])),

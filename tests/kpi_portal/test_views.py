@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import Personas
+from tests.personas import HUAI_KHWANG, Personas
 
 
 @pytest.mark.django_db
@@ -18,7 +18,8 @@ class TestLanguage:
     def test_thai_by_default_even_for_an_english_browser(self, personas: Personas) -> None:
         client = personas.client(personas.officer_hk)
         response = client.get(
-            reverse("district_home", args=["1017"]), headers={"Accept-Language": "en-US,en;q=0.9"}
+            reverse("district_home", args=[HUAI_KHWANG]),
+            headers={"Accept-Language": "en-US,en;q=0.9"},
         )
         assert response["Content-Language"] == "th"
         assert '<html lang="th">' in response.content.decode()
@@ -26,7 +27,7 @@ class TestLanguage:
     def test_switch_to_english_is_remembered(self, personas: Personas) -> None:
         client = personas.client(personas.officer_hk)
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
-        response = client.get(reverse("district_home", args=["1017"]))
+        response = client.get(reverse("district_home", args=[HUAI_KHWANG]))
         assert response["Content-Language"] == "en"
 
 
@@ -57,7 +58,9 @@ def test_login_is_throttled_with_a_thai_message(personas: Personas) -> None:
 
 @pytest.mark.django_db
 def test_pages_send_a_strict_content_security_policy(personas: Personas) -> None:
-    response = personas.client(personas.officer_hk).get(reverse("district_home", args=["1017"]))
+    response = personas.client(personas.officer_hk).get(
+        reverse("district_home", args=[HUAI_KHWANG])
+    )
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -21,6 +21,7 @@ from demo.loader import load_demo
 from indicators.models import Assignment
 from printing import services as print_services
 from reports.models import Report, ReportTransition
+from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -83,10 +84,10 @@ def fingerprint(conn: psycopg.Connection, table: str) -> tuple[int, str | None]:
 @pytest.fixture
 def populated(transactional_db: None) -> None:
     """The demo data plus a little live activity, committed (not inside a test transaction)."""
-    if not Assignment.objects.filter(code="5009-0963").exists():
+    if not Assignment.objects.filter(code=HK_SEED_ASSIGNMENT).exists():
         load_demo()
     assignment = Assignment.objects.get(
-        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+        district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
     )
     report = Report.objects.filter(assignment=assignment).order_by("quarter").first()
     assert report is not None

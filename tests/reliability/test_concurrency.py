@@ -26,6 +26,7 @@ from demo.loader import DEMO_PASSWORD, load_demo
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
 from reports.models import Report, ReportTransition, Status
+from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -39,13 +40,13 @@ THAI = range(0x0E00, 0x0E80)
 @pytest.fixture
 def budget_q1(transactional_db: None) -> Assignment:
     """Phra Nakhon's FY2564 budget indicator: Q1 emptied, deadline extended, real password."""
-    if not Assignment.objects.filter(code="5009-0963").exists():
+    if not Assignment.objects.filter(code=HK_SEED_ASSIGNMENT).exists():
         load_demo()
     officer = get_user_model().objects.get(username="phranakhon")
     officer.set_password(DEMO_PASSWORD)
     officer.save(update_fields=["password"])
     assignment = Assignment.objects.get(
-        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+        district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
     )
     Report.objects.filter(assignment=assignment, quarter=1).delete()
     DeadlineExtension.objects.update_or_create(

@@ -28,6 +28,7 @@ from printing import services as print_services
 from printing.models import PrintJob
 from reports import services
 from reports.models import Report, ReportTransition, Status
+from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -41,7 +42,7 @@ class KnownBug(AssertionError):
 
 @pytest.fixture
 def demo_data(transactional_db: None) -> None:
-    if not Assignment.objects.filter(code="5009-0963").exists():
+    if not Assignment.objects.filter(code=HK_SEED_ASSIGNMENT).exists():
         load_demo()
 
 
@@ -49,7 +50,7 @@ def demo_data(transactional_db: None) -> None:
 def open_report(demo_data: None) -> Report:
     """Phra Nakhon's FY2564 budget report for Q1: a fresh draft with a narrative."""
     assignment = Assignment.objects.get(
-        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+        district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
     )
     Report.objects.filter(assignment=assignment, quarter=1).delete()
     DeadlineExtension.objects.update_or_create(

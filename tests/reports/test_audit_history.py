@@ -24,7 +24,7 @@ from reports.models import (
     StepProgress,
     YearSummary,
 )
-from tests.conftest import Personas
+from tests.personas import Personas
 
 
 def last_event(model: type, pk: int) -> pghistory.models.Events:

@@ -8,33 +8,14 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
+from indicators.models import Assignment
 from reports import services
 from reports.models import EvidenceFile, Report, Status
-from tests.conftest import Personas
 from tests.helpers import visible_text
+from tests.personas import PHRA_NAKHON, Personas
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def open_budget(demo: None, settings: object, tmp_path: object) -> Assignment:
-    """Phra Nakhon's FY2564 budget indicator with Q1 emptied and its deadline extended."""
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
-    assignment = Assignment.objects.get(
-        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
-    )
-    Report.objects.filter(assignment=assignment, quarter=1).delete()
-    DeadlineExtension.objects.create(
-        district=assignment.district,
-        period=ReportingPeriod.objects.get(fiscal_year__year=2564, quarter=1),
-        deadline=timezone.localdate() + dt.timedelta(days=10),
-        reason="ทดสอบ",
-        granted_at=timezone.now(),
-    )
-    return assignment
 
 
 def urls(assignment: Assignment, quarter: int = 1) -> dict[str, tuple[str, str]]:
@@ -307,7 +288,7 @@ class TestDeadlines:
         self, personas: Personas, demo: None
     ) -> None:
         assignment = Assignment.objects.get(
-            district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+            district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
         )
         Report.objects.filter(assignment=assignment, quarter=2).update(status=Status.DRAFT)
         client = personas.client(personas.officer_pn)

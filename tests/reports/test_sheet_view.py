@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from indicators.models import Assignment
 from reports.models import LetterReference, RatioUpdate
-from tests.conftest import Personas
 from tests.helpers import visible_text
+from tests.personas import Personas
 
 
 def url(assignment: Assignment) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
 from reports.models import Report, Status
-from tests.conftest import Personas
+from tests.personas import PHRA_NAKHON, Personas
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -39,10 +39,10 @@ def pn_open(demo: None, personas: Personas, settings: object, tmp_path: Path) ->
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     officer = personas.officer_pn
     ratio = Assignment.objects.get(
-        district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+        district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
     )
     steps = Assignment.objects.get(
-        district__code="1001", indicator__code="5.2", indicator__fiscal_year__year=2564
+        district__code=PHRA_NAKHON, indicator__code="5.2", indicator__fiscal_year__year=2564
     )
     Report.objects.filter(assignment__in=[ratio, steps], quarter=1).delete()
     DeadlineExtension.objects.update_or_create(

@@ -33,7 +33,7 @@ from reports.models import (
     Status,
     StepProgress,
 )
-from tests.conftest import Personas
+from tests.personas import Personas
 from tests.security.conftest import PDF, OpenQuarter
 
 # No shrinking: a failure is reported as found, which keeps the file well under 90 s.

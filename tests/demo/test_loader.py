@@ -12,6 +12,7 @@ from django.core.management import call_command
 from demo.loader import load_demo
 from indicators.models import Assignment, ReportingPeriod, StrategyNode
 from reports.models import Report, Status
+from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 
 
 def snapshot() -> dict[str, list[tuple[object, ...]]]:
@@ -40,7 +41,7 @@ class TestDemoLoader:
         with pytest.raises(CommandError):
             call_command("demo")
         call_command("demo", "--allow-without-debug")
-        assert Assignment.objects.filter(code="5009-0963").exists()
+        assert Assignment.objects.filter(code=HK_SEED_ASSIGNMENT).exists()
 
 
 @pytest.mark.django_db
@@ -93,7 +94,7 @@ class TestSeed000PhraNakhon:
 
     def test_data_governance_reaches_100_with_notes_per_step(self, demo: None) -> None:
         assignment = Assignment.objects.get(
-            district__code="1001", indicator__code="5.2", indicator__fiscal_year__year=2564
+            district__code=PHRA_NAKHON, indicator__code="5.2", indicator__fiscal_year__year=2564
         )
         q4 = assignment.reports.get(quarter=4)
         assert q4.result == Decimal("100.00")

@@ -16,8 +16,7 @@ from districts.models import District
 from indicators.models import FiscalYear
 from printing import services as print_services
 from printing.models import PrintJob
-from reports import services
-from tests.conftest import Personas
+from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
 
 
 def run_worker() -> None:
@@ -67,7 +66,7 @@ class TestPrintJobs:
                 actor=personas.officer_pn,
                 kind=PrintJob.Kind.BOOKLET,
                 fiscal_year=FiscalYear.objects.get(year=2564),
-                districts=[District.objects.get(code="1017")],
+                districts=[District.objects.get(code=HUAI_KHWANG)],
             )
         refused = personas.client(personas.officer_pn).post(
             reverse("prints"), {"kind": "summary", "year": "2564", "quarter": "2"}
@@ -79,13 +78,13 @@ class TestPrintJobs:
         client = personas.client(personas.evaluator)
         client.post(
             reverse("prints"),
-            {"kind": "booklet", "year": "2564", "district": ["1001", "1017", "1050"]},
+            {"kind": "booklet", "year": "2564", "district": [PHRA_NAKHON, HUAI_KHWANG, "1050"]},
         )
         job = PrintJob.objects.get(parent=None)
         # One part per district, so that every worker can take one.
         assert sorted(job.parts.values_list("districts__code", flat=True)) == [
-            "1001",
-            "1017",
+            PHRA_NAKHON,
+            HUAI_KHWANG,
             "1050",
         ]
         page = client.get(reverse("prints")).content.decode()
@@ -109,14 +108,14 @@ class TestPrintJobs:
             actor=personas.evaluator,
             kind=PrintJob.Kind.BOOKLET,
             fiscal_year=FiscalYear.objects.get(year=2564),
-            districts=list(District.objects.filter(code__in=["1001", "1017"])),
+            districts=list(District.objects.filter(code__in=[PHRA_NAKHON, HUAI_KHWANG])),
         )
         from printing import pdf
 
         original = pdf.booklet_pdf
 
         def broken_for_huai_khwang(sheets: list, *, district: District, **kwargs: object) -> bytes:
-            if district.code == "1017":
+            if district.code == HUAI_KHWANG:
                 raise RuntimeError("กระดาษหมด")
             return original(sheets, district=district, **kwargs)  # type: ignore[arg-type]
 
@@ -186,7 +185,7 @@ def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
             actor=personas.evaluator,
             kind=PrintJob.Kind.BOOKLET,
             fiscal_year=FiscalYear.objects.get(year=2564),
-            districts=list(District.objects.filter(code__in=["1001", "1017"])),
+            districts=list(District.objects.filter(code__in=[PHRA_NAKHON, HUAI_KHWANG])),
         )
     first, _second = job.parts.order_by("pk")
     long_ago = timezone.now() - dt.timedelta(hours=1)

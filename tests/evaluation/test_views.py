@@ -15,8 +15,8 @@ from evaluation import services as evaluation_services
 from indicators.models import Assignment, DeadlineExtension, FiscalYear, Indicator
 from reports import services
 from reports.models import Report, Status
-from tests.conftest import Personas
 from tests.helpers import visible_text
+from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ class TestMatrix:
         period = ReportingPeriod.objects.get(fiscal_year=year, quarter=1)
         day_after = period.deadline + dt.timedelta(days=1)
         DeadlineExtension.objects.create(
-            district=District.objects.get(code="1017"),
+            district=District.objects.get(code=HUAI_KHWANG),
             period=period,
             deadline=period.deadline + dt.timedelta(days=7),
             reason="น้ำท่วม",
@@ -136,10 +136,10 @@ class TestMatrix:
                 for row in matrix.rows
             }
 
-        assert late_by_district(period.deadline)["1001"] == {False}  # not yet
+        assert late_by_district(period.deadline)[PHRA_NAKHON] == {False}  # not yet
         after = late_by_district(day_after)
-        assert after["1001"] == {True}  # nothing sent, deadline passed
-        assert after["1017"] == {False}  # its extension runs a week longer
+        assert after[PHRA_NAKHON] == {True}  # nothing sent, deadline passed
+        assert after[HUAI_KHWANG] == {False}  # its extension runs a week longer
 
     def test_query_count_does_not_grow_with_indicators(self, personas: Personas) -> None:
         client = personas.client(personas.evaluator)
@@ -245,7 +245,7 @@ class TestScoring:
         )
         assert response.status_code == 302
         extension = DeadlineExtension.objects.get()
-        assert (extension.district.code, extension.period.quarter) == ("1001", 1)
+        assert (extension.district.code, extension.period.quarter) == (PHRA_NAKHON, 1)
         assert extension.granted_by == personas.evaluator
 
 

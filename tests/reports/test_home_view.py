@@ -11,8 +11,8 @@ from django.urls import reverse
 from districts.models import District
 from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
 from reports.models import Report, ReportTransition, Status
-from tests.conftest import Personas
 from tests.helpers import visible_text
+from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
 
 
 def home_url(code: str, **params: object) -> str:
@@ -29,7 +29,7 @@ class TestHomeRouting:
 
     def test_officer_lands_on_own_district(self, personas: Personas) -> None:
         response = personas.client(personas.officer_hk).get(reverse("home"))
-        assert response["Location"] == home_url("1017")
+        assert response["Location"] == home_url(HUAI_KHWANG)
 
     def test_evaluator_lands_on_the_office_matrix(self, personas: Personas) -> None:
         response = personas.client(personas.evaluator).get(reverse("home"))
@@ -51,30 +51,32 @@ class TestHomeRouting:
             {"username": "huaikhwang", "password": "kpi-demo-2564"},
             follow=True,
         )
-        assert response.redirect_chain[-1][0] == home_url("1017")
+        assert response.redirect_chain[-1][0] == home_url(HUAI_KHWANG)
         assert "สำนักงานเขตห้วยขวาง" in visible_text(response)
 
 
 @pytest.mark.django_db
 class TestDistrictHome:
     def test_officer_of_another_district_gets_404(self, personas: Personas) -> None:
-        assert personas.client(personas.officer_pn).get(home_url("1017")).status_code == 404
+        assert personas.client(personas.officer_pn).get(home_url(HUAI_KHWANG)).status_code == 404
 
     def test_lists_fy2564_with_results_and_scores(self, personas: Personas) -> None:
-        response = personas.client(personas.officer_hk).get(home_url("1017", year=2564))
+        response = personas.client(personas.officer_hk).get(home_url(HUAI_KHWANG, year=2564))
         text = visible_text(response)
         assert "5.2 ร้อยละความสำเร็จในการพัฒนาและจัดเก็บฐานข้อมูลหรือการให้บริการ" in text
         assert "ฝ่ายปกครอง · 5009-0963" in text
         assert "100 / 100 95 / 100 100 / 100 100 / 100" in text
 
     def test_phra_nakhon_budget_shows_latest_result(self, personas: Personas) -> None:
-        text = visible_text(personas.client(personas.officer_pn).get(home_url("1001", year=2564)))
+        text = visible_text(
+            personas.client(personas.officer_pn).get(home_url(PHRA_NAKHON, year=2564))
+        )
         assert "7.4.1" in text and "76.17" in text
         assert "ส่งแล้ว" in text
 
     def test_returned_report_shows_reason(self, personas: Personas) -> None:
         assignment = Assignment.objects.get(
-            district__code="1001", indicator__code="7.4.1", indicator__fiscal_year__year=2564
+            district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
         )
         report = Report.objects.get(assignment=assignment, quarter=2)
         Report.objects.filter(pk=report.pk).update(status=Status.RETURNED)
@@ -86,19 +88,21 @@ class TestDistrictHome:
             at=dt.datetime(2021, 4, 20, tzinfo=dt.UTC),
             reason="กรุณาแนบหนังสือยืนยันยอดเบิกจ่าย",
         )
-        text = visible_text(personas.client(personas.officer_pn).get(home_url("1001", year=2564)))
+        text = visible_text(
+            personas.client(personas.officer_pn).get(home_url(PHRA_NAKHON, year=2564))
+        )
         assert "ส่งกลับให้แก้ไข กรุณาแนบหนังสือยืนยันยอดเบิกจ่าย" in text
 
     def test_filter_by_division(self, personas: Personas) -> None:
         client = personas.client(personas.officer_pn)
-        division = District.objects.get(code="1001").divisions.get(name="ฝ่ายการคลัง")
-        text = visible_text(client.get(home_url("1001", year=2564, division=division.pk)))
+        division = District.objects.get(code=PHRA_NAKHON).divisions.get(name="ฝ่ายการคลัง")
+        text = visible_text(client.get(home_url(PHRA_NAKHON, year=2564, division=division.pk)))
         assert "7.4.1" in text
         assert "5.2 ร้อยละความสำเร็จ" not in text
 
     def test_htmx_request_gets_only_the_table(self, personas: Personas) -> None:
         response = personas.client(personas.officer_hk).get(
-            home_url("1017", year=2564), headers={"HX-Request": "true"}
+            home_url(HUAI_KHWANG, year=2564), headers={"HX-Request": "true"}
         )
         html = response.content.decode()
         assert html.lstrip().startswith('<section id="assignments"')
@@ -111,12 +115,14 @@ class TestDistrictHome:
         )
         # Withdraw Phra Nakhon's Q1 budget report: its deadline (15 Jan 2564) is long past.
         Report.objects.filter(
-            assignment__district__code="1001",
+            assignment__district__code=PHRA_NAKHON,
             assignment__indicator__code="7.4.1",
             assignment__indicator__fiscal_year=year,
             quarter=1,
         ).update(status=Status.DRAFT)
-        text = visible_text(personas.client(personas.officer_pn).get(home_url("1001", year=2564)))
+        text = visible_text(
+            personas.client(personas.officer_pn).get(home_url(PHRA_NAKHON, year=2564))
+        )
         assert text.index("7.4.1") < text.index("5.2 ร้อยละ")
         assert "เลยกำหนด" in text
 
@@ -125,12 +131,12 @@ class TestDistrictHome:
 
         def count() -> int:
             with CaptureQueriesContext(connection) as queries:
-                assert client.get(home_url("1017", year=2564)).status_code == 200
+                assert client.get(home_url(HUAI_KHWANG, year=2564)).status_code == 200
             return len(queries)
 
         before = count()
         year = FiscalYear.objects.get(year=2564)
-        district = District.objects.get(code="1017")
+        district = District.objects.get(code=HUAI_KHWANG)
         for n in range(1, 11):
             indicator = Indicator.objects.create(
                 fiscal_year=year,

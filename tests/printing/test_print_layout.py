@@ -19,6 +19,7 @@ from evaluation.selectors import office_matrix
 from indicators.models import Assignment, FiscalYear
 from printing import pdf
 from reports.selectors import assignment_sheet
+from tests.personas import PHRA_NAKHON
 
 REFERENCE = Path(__file__).parent / "reference" / "sheet-5009-0963-page1.png"
 PRINTED_AT = dt.datetime(2021, 10, 1, 2, 0, tzinfo=dt.UTC)  # 09:00 in Bangkok
@@ -57,7 +58,7 @@ def first_page_png(data: bytes, tmp_path: Path) -> Image.Image:
 @pytest.mark.django_db
 class TestPrintedLayout:
     def test_contents_page_numbers_are_where_each_sheet_starts(self, demo: None) -> None:
-        district = District.objects.get(code="1001")
+        district = District.objects.get(code=PHRA_NAKHON)
         year = FiscalYear.objects.get(year=2564)
         sheets = [
             assignment_sheet(a)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from indicators.models import Assignment
 from reports.models import Report
-from tests.conftest import Personas
+from tests.personas import HK_SEED_ASSIGNMENT, HUAI_KHWANG, Personas
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def pdf_cache(settings: object, tmp_path: object) -> None:
 
 def fetch(personas: Personas, assignment: Assignment, query: str = "") -> tuple[bytes, str]:
     response = personas.client(
-        personas.officer_hk if assignment.district.code == "1017" else personas.officer_pn
+        personas.officer_hk if assignment.district.code == HUAI_KHWANG else personas.officer_pn
     ).get(reverse("assignment_sheet_pdf", args=[assignment.pk]) + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -50,7 +50,7 @@ class TestSheetPdf:
         page = flat(text)
         for expected in [
             "5.2 (องค์ประกอบที่ 5) ร้อยละความสำเร็จในการพัฒนาและจัดเก็บฐานข้อมูลหรือการให้บริการ",
-            "5009-0963",
+            HK_SEED_ASSIGNMENT,
             "สำนักงานเขตห้วยขวาง",
             "ตัวชี้วัดเชิงยุทธศาสตร์",
             "*** สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ 3: 100",
