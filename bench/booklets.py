@@ -33,8 +33,6 @@ from pathlib import Path
 
 import _common
 
-from printing import services as print_services
-
 
 def render_one_in_process(district_code: str, year: int) -> tuple[float, int, int]:
     """Seconds, sheets and bytes of one booklet rendered here, as a part does it."""
@@ -81,6 +79,7 @@ def main() -> None:
     from districts.models import District
     from indicators.fiscal import current_fiscal_year
     from indicators.models import FiscalYear
+    from printing import services as print_services
     from printing.models import PrintJob
 
     users = get_user_model().objects

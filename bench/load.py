@@ -333,8 +333,8 @@ def mixed_plan(officer: Any, district: Any) -> MixedPlan:
     from demo.synthetic import _Text
     from indicators.fiscal import current_fiscal_year
     from indicators.models import MeasurementKind
+    from reports.editing import edit_check
     from reports.models import EDITABLE_STATUSES, Report
-    from reports.selectors import effective_deadline
 
     year = current_fiscal_year()
     today = timezone.localdate()
@@ -349,8 +349,13 @@ def mixed_plan(officer: Any, district: Any) -> MixedPlan:
     )
     reports = []
     for report in candidates:
-        deadline = effective_deadline(report.assignment, report.quarter)
-        if deadline is not None and today > deadline:
+        if not edit_check(
+            assignment=report.assignment,
+            quarter=report.quarter,
+            status=report.status,
+            actor=officer,
+            today=today,
+        ).allowed:
             continue
         reports.append(
             PoolReport(

@@ -19,7 +19,7 @@ from demo import seed
 from districts.models import District, Division, Membership, Role, ZoneGroup
 from districts.reference import load_districts
 from evaluation import services as evaluation_services
-from indicators.fiscal import current_fiscal_year
+from indicators.fiscal import QUARTERS, current_fiscal_year
 from indicators.models import (
     Assignment,
     FiscalYear,
@@ -195,7 +195,7 @@ def _assignment(
         },
     )
     if quarter_targets:
-        for quarter in (1, 2, 3, 4):
+        for quarter in QUARTERS:
             QuarterTarget.objects.get_or_create(
                 assignment=assignment, quarter=quarter, defaults={"target": Decimal("100.00")}
             )
@@ -231,7 +231,7 @@ def _load_budget(assignment: Assignment) -> None:
 
 
 def _load_phra_nakhon_steps(assignment: Assignment, steps: dict[int, MilestoneStep]) -> None:
-    for quarter in (1, 2, 3, 4):
+    for quarter in QUARTERS:
         entries = [e for e in seed.PHRA_NAKHON_STEPS if e[0] == quarter]
         first_day = entries[0][2]
         report = _new_report(assignment, quarter, _aware(first_day, 9))

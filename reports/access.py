@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from indicators.access import get_assignment_for_user
+from indicators.fiscal import QUARTERS
 from indicators.models import Assignment
 
 
@@ -17,7 +18,7 @@ def get_quarter_for_user(
     Officers of another district get 404 (the assignment is outside their scope);
     evaluators may read every district but get 403 when they try to write here.
     """
-    if quarter not in (1, 2, 3, 4):
+    if quarter not in QUARTERS:
         raise Http404
     assignment, can_edit = get_assignment_for_user(request, pk)
     if write and not can_edit:
