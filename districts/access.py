@@ -33,6 +33,14 @@ def sees_every_district(user: Any) -> bool:
     return membership is not None and membership.role in (Role.EVALUATOR, Role.ADMINISTRATOR)
 
 
+def works_for(user: Any, district_id: int | None) -> bool:
+    """Whether ``user`` is staff of that district (an officer or its head)."""
+    membership = membership_of(user)
+    return (
+        membership is not None and district_id is not None and membership.district_id == district_id
+    )
+
+
 def scope_assignments[M: Model](user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """Restrict rows that belong to a district (through ``district_id``, as assignments
     do) to those the user may read."""
@@ -62,7 +70,6 @@ def get_district_for_user(request: HttpRequest, code: str) -> District:
     district = get_object_or_404(District.objects.select_related("zone_group"), code=code)
     if sees_every_district(request.user):
         return district
-    membership = membership_of(request.user)
-    if membership is None or membership.district_id != district.pk:
+    if not works_for(request.user, district.pk):
         raise Http404
     return district

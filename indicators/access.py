@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from districts.access import membership_of, scope_assignments
+from districts.access import scope_assignments, works_for
 from indicators.models import Assignment
 
 
@@ -15,6 +15,4 @@ def get_assignment_for_user(request: HttpRequest, pk: int) -> tuple[Assignment, 
         request.user, Assignment.objects.select_related("indicator__fiscal_year", "district")
     )
     assignment = get_object_or_404(queryset, pk=pk)
-    membership = membership_of(request.user)
-    can_edit = membership is not None and membership.district_id == assignment.district_id
-    return assignment, can_edit
+    return assignment, works_for(request.user, assignment.district_id)

@@ -10,7 +10,7 @@ and on who asks; ``reports.editing`` adds those and asks this module for the res
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -87,20 +87,26 @@ def quarter_window(fiscal_year: FiscalYear, quarter: int, district_id: int) -> Q
     return QuarterWindow(fiscal_year.is_open, period.deadline, extension)
 
 
-def district_windows(fiscal_year: FiscalYear, district_id: int) -> dict[int, QuarterWindow]:
-    """The windows of every quarter of a year for one district (the district home)."""
+def district_windows(
+    fiscal_year: FiscalYear,
+    district_id: int,
+    periods: Iterable[ReportingPeriod] | None = None,
+) -> dict[int, QuarterWindow]:
+    """The windows of every quarter of a year for one district (the district home).
+
+    ``periods`` are the year's periods where the caller has loaded them already."""
     extensions = dict(
         DeadlineExtension.objects.filter(
             district_id=district_id, period__fiscal_year=fiscal_year
         ).values_list("period__quarter", "deadline")
     )
+    if periods is None:
+        periods = ReportingPeriod.objects.filter(fiscal_year=fiscal_year)
     return {
         period.quarter: QuarterWindow(
             fiscal_year.is_open, period.deadline, extensions.get(period.quarter)
         )
-        for period in ReportingPeriod.objects.filter(fiscal_year=fiscal_year).only(
-            "id", "quarter", "deadline"
-        )
+        for period in periods
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from districts.access import membership_of
+from districts.access import works_for
 from indicators.calendar import QuarterWindow, quarter_window
 from indicators.models import Assignment
 from reports.models import EDITABLE_STATUSES, Status
@@ -48,8 +48,7 @@ def district_lock(
 
 def is_district_staff(user: Any, assignment: Assignment) -> bool:
     """Whether ``user`` reports for the assignment's district (officer or head)."""
-    membership = membership_of(user)
-    return membership is not None and membership.district_id == assignment.district_id
+    return works_for(user, assignment.district_id)
 
 
 def edit_check(

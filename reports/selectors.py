@@ -459,7 +459,7 @@ def district_home(
     periods = {p.quarter: p for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)}
     deadlines = {
         q: window.deadline
-        for q, window in district_windows(fiscal_year, district.pk).items()
+        for q, window in district_windows(fiscal_year, district.pk, periods.values()).items()
         if window.deadline is not None
     }
     rows = []

@@ -31,8 +31,7 @@ def _chip(quarter: QuarterRow, not_started: str) -> str:
     if report.status == Status.EVALUATED:
         figures = f"{score(report.score)} / {score(report.full_score)}"
         return (
-            f'<a class="chip chip-evaluated" href="{link}" title="{status}">'
-            f"{escape(figures)}</a>"
+            f'<a class="chip chip-evaluated" href="{link}" title="{status}">{escape(figures)}</a>'
         )
     if report.status == Status.RETURNED:
         last = quarter.last_transition
