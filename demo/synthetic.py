@@ -45,7 +45,7 @@ from indicators.models import (
     ScoringRule,
     StrategyNode,
 )
-from kpi_portal.thaidate import ce_to_be
+from kpi_portal.thaidate import thai_date_numeric
 from reports.measures import ratio_percent
 from reports.models import (
     EvidenceFile,
@@ -826,7 +826,7 @@ class Generator:
                 as_of=as_of,
                 numerator=numerator,
                 denominator=denominator,
-                note=f"หลังปรับโอน ณ วันที่ {as_of.day}/{as_of.month}/{ce_to_be(as_of.year)}",
+                note=f"หลังปรับโอน ณ วันที่ {thai_date_numeric(as_of)}",
                 created_at=_at(as_of, 16),
                 created_by=report.updated_by,
             )

@@ -24,8 +24,6 @@ urlpatterns = [
     path("assignments/<int:pk>/sheet.pdf", print_views.sheet_pdf, name="assignment_sheet_pdf"),
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
     path("office/", include("evaluation.urls")),
-    path("prints/", print_views.prints, name="prints"),
-    path("prints/<int:job_id>/", print_views.job_status, name="print_job"),
-    path("prints/<int:job_id>/download/", print_views.job_download, name="print_job_download"),
+    path("prints/", include("printing.urls")),
     path("admin/", admin.site.urls),
 ]

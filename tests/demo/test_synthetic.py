@@ -15,8 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from demo.synthetic import SMALL
+from evaluation.scoring import suggested_score
 from districts.models import Division, Membership
-from indicators.fiscal import current_fiscal_year, quarter_bounds
+from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_bounds
 from indicators.models import (
     Assignment,
     DeadlineExtension,
@@ -176,7 +177,7 @@ def test_counts_match_the_small_scale_and_values_are_sane() -> None:
     output = _synth("--seed", "3", "--force")
     current = current_fiscal_year()
     today = timezone.localdate()
-    started_now = sum(1 for q in (1, 2, 3, 4) if quarter_bounds(current, q)[0] <= today)
+    started_now = sum(1 for q in QUARTERS if quarter_bounds(current, q)[0] <= today)
     pairs = SMALL.districts * SMALL.indicators
 
     assert "FY" in output and "synth: seed 3 loaded" in output
@@ -213,6 +214,24 @@ def test_counts_match_the_small_scale_and_values_are_sane() -> None:
     )
     # The history triggers were off during the load.
     assert report_event.objects.count() == events_before
+
+
+@pytest.mark.django_db
+def test_suggested_scores_follow_the_offices_own_rule() -> None:
+    """One rule (evaluation.scoring): what the generator stored as the suggestion is
+    what the scoring page offers for the same report, for every rule and direction."""
+    _clear()
+    _synth("--seed", "5", "--force")
+    scored = Report.objects.filter(suggested_score__isnull=False).select_related(
+        "assignment__indicator__fiscal_year"
+    )
+    rules = set(scored.values_list("assignment__indicator__scoring_rule", flat=True))
+    assert rules == {"proportional", "five_levels", "milestones_due"}
+    for report in scored:
+        assert report.suggested_score == suggested_score(report), (
+            report.assignment.indicator.scoring_rule,
+            report.assignment.indicator.direction,
+        )
 
 
 @pytest.mark.django_db
