@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from pytest_django import DjangoDbBlocker
 
 from demo.loader import load_demo
 from indicators.models import Assignment
@@ -18,9 +19,9 @@ from tests.personas import (
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """Load the seed demo data once; every test runs in a transaction around it."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         load_demo()
 
 

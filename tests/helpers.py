@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Protocol, cast
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponseBase
+
+if TYPE_CHECKING:
+    # What ``django.test.Client`` returns: a response carrying the test client's
+    # extras (``context``, ``templates``, ...). django-stubs only names it privately.
+    # Import it from here under ``TYPE_CHECKING`` too: it does not exist at run time.
+    from django.test.client import _MonkeyPatchedWSGIResponse as ClientResponse  # noqa: F401
 
 
 class _TextExtractor(HTMLParser):
@@ -27,9 +35,23 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(response: HttpResponse | str) -> str:
+class _HasContent(Protocol):
+    """Anything with a body: an ``HttpResponse`` or what ``django.test.Client`` returns."""
+
+    @property
+    def content(self) -> bytes: ...
+
+
+def visible_text(response: _HasContent | str) -> str:
     """The text a reader sees, with runs of whitespace collapsed to one space."""
     html = response if isinstance(response, str) else response.content.decode()
     parser = _TextExtractor()
     parser.feed(html)
     return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+
+
+def streamed(response: HttpResponseBase) -> bytes:
+    """The whole body of a file download (a ``FileResponse`` from a sync view)."""
+    content = cast(FileResponse, response).streaming_content
+    # A sync view's response streams a plain iterator, never an async one.
+    return b"".join(cast(Iterator[bytes], content))

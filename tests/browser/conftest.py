@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth import get_user_model
+from pytest_django.live_server_helper import LiveServer
 
 from demo.loader import DEMO_PASSWORD, load_demo
+
+if TYPE_CHECKING:
+    # Imported for real only inside the `browser` fixture, once the environment is set.
+    from playwright.sync_api import Browser as Chromium
+    from playwright.sync_api import ConsoleMessage
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,7 +43,7 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Chromium]:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
@@ -59,23 +66,18 @@ def demo_live(transactional_db: None) -> None:
 class Browser:
     """A signed-in browser context with helpers named after what users do."""
 
-    def __init__(self, browser: object, base_url: str) -> None:
-        self.context = browser.new_context(  # type: ignore[attr-defined]
-            viewport={"width": 1280, "height": 900}, locale="th-TH"
-        )
+    def __init__(self, browser: Chromium, base_url: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
         self.page = self.context.new_page()
         self.base_url = base_url
         self.console_errors: list[str] = []
         # 422 is how the portal answers invalid input (the form comes back with
         # its errors); any other console error is a defect.
-        self.page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and "status of 422" not in m.text
-                and self.console_errors.append(m.text)
-            ),
-        )
+        self.page.on("console", self._record_console_error)
+
+    def _record_console_error(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and "status of 422" not in message.text:
+            self.console_errors.append(message.text)
 
     def log_in(self, username: str) -> None:
         self.page.goto(self.base_url + "/login/")
@@ -98,12 +100,18 @@ class Browser:
         return " ".join(self.page.inner_text("body").split())
 
 
+#: What the `open_browser` fixture gives: call it for one more signed-out browser.
+OpenBrowser = Callable[[], Browser]
+
+
 @pytest.fixture
-def open_browser(browser: object, live_server: object, demo_live: None) -> Iterator[object]:
+def open_browser(
+    browser: Chromium, live_server: LiveServer, demo_live: None
+) -> Iterator[OpenBrowser]:
     contexts: list[Browser] = []
 
     def factory() -> Browser:
-        contexts.append(Browser(browser, live_server.url))  # type: ignore[attr-defined]
+        contexts.append(Browser(browser, live_server.url))
         return contexts[-1]
 
     yield factory

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from districts.models import District
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports.models import Report, Status
 from tests.personas import PHRA_NAKHON
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import OpenBrowser
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,9 +56,9 @@ def phra_nakhon_2564(demo_live: None) -> dict[str, Assignment]:
 
 
 def test_officer_enters_seed_000_budget_updates(
-    open_browser: object, phra_nakhon_2564: dict
+    open_browser: OpenBrowser, phra_nakhon_2564: dict
 ) -> None:
-    officer = open_browser()  # type: ignore[operator]
+    officer = open_browser()
     officer.log_in("phranakhon")
     budget = phra_nakhon_2564["7.4.1"]
     for quarter, (as_of, allocated, disbursed, note, percent) in enumerate(SEED_000, start=1):
@@ -80,9 +85,9 @@ def test_officer_enters_seed_000_budget_updates(
 
 
 def test_bad_ratio_input_is_explained_in_thai_and_kept(
-    open_browser: object, phra_nakhon_2564: dict
+    open_browser: OpenBrowser, phra_nakhon_2564: dict
 ) -> None:
-    officer = open_browser()  # type: ignore[operator]
+    officer = open_browser()
     officer.log_in("phranakhon")
     budget = phra_nakhon_2564["7.4.1"]
     officer.goto(f"/assignments/{budget.pk}/q1/")
@@ -103,9 +108,9 @@ def test_bad_ratio_input_is_explained_in_thai_and_kept(
 
 
 def test_officer_ticks_five_steps_uploads_evidence_and_submits(
-    open_browser: object, phra_nakhon_2564: dict, tmp_path: Path
+    open_browser: OpenBrowser, phra_nakhon_2564: dict, tmp_path: Path
 ) -> None:
-    officer = open_browser()  # type: ignore[operator]
+    officer = open_browser()
     officer.log_in("phranakhon")
     governance = phra_nakhon_2564["5.2"]
     officer.goto(f"/assignments/{governance.pk}/q4/")
@@ -141,7 +146,9 @@ def test_officer_ticks_five_steps_uploads_evidence_and_submits(
     report = Report.objects.get(assignment=governance, quarter=4)
     assert report.status == Status.SUBMITTED
     assert (
-        report.transitions.filter(to_status=Status.SUBMITTED).get().actor.username == "phranakhon"
+        # A signed-in officer submitted it, so the transition has an actor.
+        cast(User, report.transitions.filter(to_status=Status.SUBMITTED).get().actor).username
+        == "phranakhon"
     )
 
     officer.goto("/districts/1001/?year=2564")
@@ -151,10 +158,10 @@ def test_officer_ticks_five_steps_uploads_evidence_and_submits(
 
 
 def test_second_browser_sees_what_the_first_changed(
-    open_browser: object, phra_nakhon_2564: dict
+    open_browser: OpenBrowser, phra_nakhon_2564: dict
 ) -> None:
     budget = phra_nakhon_2564["7.4.1"]
-    first, second = open_browser(), open_browser()  # type: ignore[operator]
+    first, second = open_browser(), open_browser()
     for officer in (first, second):
         officer.log_in("phranakhon")
         officer.goto(f"/assignments/{budget.pk}/q1/")
@@ -180,10 +187,10 @@ def test_second_browser_sees_what_the_first_changed(
 
 
 def test_session_expiring_mid_edit_keeps_the_text(
-    open_browser: object, phra_nakhon_2564: dict
+    open_browser: OpenBrowser, phra_nakhon_2564: dict
 ) -> None:
     budget = phra_nakhon_2564["7.4.1"]
-    officer = open_browser()  # type: ignore[operator]
+    officer = open_browser()
     officer.log_in("phranakhon")
     officer.goto(f"/assignments/{budget.pk}/q1/")
     long_text = "รายงานยาวที่พิมพ์มาครึ่งชั่วโมง " * 50

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from indicators.models import Assignment
 from reports.models import Report, Status
 from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import OpenBrowser
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,12 +19,12 @@ pytestmark = [
 ]
 
 
-def test_evaluator_scores_returns_and_the_district_sees_it(open_browser: object) -> None:
+def test_evaluator_scores_returns_and_the_district_sees_it(open_browser: OpenBrowser) -> None:
     hk = Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
     Report.objects.filter(assignment=hk, quarter=2).update(
         status=Status.SUBMITTED, score=None, evaluated_at=None, evaluated_by=None
     )
-    evaluator, officer = open_browser(), open_browser()  # type: ignore[operator]
+    evaluator, officer = open_browser(), open_browser()
     evaluator.log_in("evaluator")
     assert "ภาพรวมทุกเขต" in evaluator.text()
     evaluator.screenshot("office-matrix")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import OpenBrowser
 
 pytestmark = [
     pytest.mark.browser,
@@ -10,8 +15,8 @@ pytestmark = [
 ]
 
 
-def test_officer_signs_in_and_reads_the_huai_khwang_sheet(open_browser: object) -> None:
-    officer = open_browser()  # type: ignore[operator]
+def test_officer_signs_in_and_reads_the_huai_khwang_sheet(open_browser: OpenBrowser) -> None:
+    officer = open_browser()
     officer.log_in("huaikhwang")
     assert "สำนักงานเขตห้วยขวาง" in officer.text()
 
@@ -33,8 +38,8 @@ def test_officer_signs_in_and_reads_the_huai_khwang_sheet(open_browser: object) 
     assert officer.console_errors == [], officer.console_errors
 
 
-def test_officer_of_phra_nakhon_cannot_open_huai_khwang(open_browser: object) -> None:
-    officer = open_browser()  # type: ignore[operator]
+def test_officer_of_phra_nakhon_cannot_open_huai_khwang(open_browser: OpenBrowser) -> None:
+    officer = open_browser()
     officer.log_in("phranakhon")
     officer.goto("/districts/1017/")
     assert "ไม่พบหน้าที่ต้องการ" in officer.text()

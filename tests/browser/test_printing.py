@@ -8,12 +8,16 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
 
 from printing.models import PrintJob
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import OpenBrowser
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,8 +36,8 @@ def worker_in_background() -> subprocess.Popen[bytes]:
     )
 
 
-def test_evaluator_watches_booklets_print_and_downloads_them(open_browser: object) -> None:
-    evaluator = open_browser()  # type: ignore[operator]
+def test_evaluator_watches_booklets_print_and_downloads_them(open_browser: OpenBrowser) -> None:
+    evaluator = open_browser()
     evaluator.log_in("evaluator")
     evaluator.goto("/prints/")
     evaluator.page.select_option("#booklet-year", "2564")

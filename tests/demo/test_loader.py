@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from pytest_django import Settings
 
 from demo.loader import load_demo
 from indicators.models import Assignment, ReportingPeriod, StrategyNode
@@ -15,13 +16,16 @@ from reports.models import Report, Status
 from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 
 
-def snapshot() -> dict[str, list[tuple[object, ...]]]:
+def snapshot() -> dict[str, list[tuple[str, ...]]]:
     """Every row of every portal table, to compare two loads."""
     state = {}
     for app in ("districts", "indicators", "reports", "auth"):
         for model in apps.get_app_config(app).get_models():
             state[model._meta.label] = sorted(
-                tuple(str(v) for v in row) for row in model.objects.values_list()
+                tuple(str(v) for v in row)
+                # get_models() is typed type[Model], which declares no manager; every
+                # portal model (and auth's) has `objects`.
+                for row in model.objects.values_list()  # type: ignore[attr-defined]
             )
     return state
 
@@ -34,10 +38,10 @@ class TestDemoLoader:
         load_demo()
         assert snapshot() == first
 
-    def test_command_refuses_without_debug_unless_told(self, settings: object) -> None:
+    def test_command_refuses_without_debug_unless_told(self, settings: Settings) -> None:
         from django.core.management.base import CommandError
 
-        settings.DEBUG = False  # type: ignore[attr-defined]
+        settings.DEBUG = False
         with pytest.raises(CommandError):
             call_command("demo")
         call_command("demo", "--allow-without-debug")
@@ -109,6 +113,7 @@ class TestSeed001HuaiKhwang:
         indicator = hk_sheet.indicator
         assert (indicator.code, indicator.component, indicator.unit) == ("5.2", 5, "ร้อยละ")
         assert indicator.name == "ร้อยละความสำเร็จในการพัฒนาและจัดเก็บฐานข้อมูลหรือการให้บริการ"
+        assert hk_sheet.division is not None
         assert hk_sheet.division.name == "ฝ่ายปกครอง"
         assert hk_sheet.annual_target == Decimal("100")
         assert indicator.get_indicator_type_display() == "ตัวชี้วัดเชิงยุทธศาสตร์"
@@ -137,7 +142,7 @@ class TestSeed001HuaiKhwang:
         assert (letter.number, letter.dated) == ("กท 4810/3336", dt.date(2021, 6, 25))
 
     def test_strategy_chain(self, hk_sheet: Assignment) -> None:
-        node = hk_sheet.indicator.strategy_nodes.get()
+        node: StrategyNode | None = hk_sheet.indicator.strategy_nodes.get()
         chain = []
         while node is not None:
             chain.append(node.code)

@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import timezone
+from pytest_django import Settings
 
 from demo.synthetic import SMALL
-from evaluation.scoring import suggested_score
 from districts.models import Division, Membership
+from evaluation.scoring import suggested_score
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_bounds
 from indicators.models import (
     Assignment,
@@ -43,6 +44,18 @@ from reports.models import (
 
 def _clear() -> None:
     """Empty every table the command writes (inside the test's transaction)."""
+    model: type[
+        ReportTransition
+        | PrintJob
+        | DeadlineExtension
+        | YearSummary
+        | Report
+        | QuarterTarget
+        | Assignment
+        | MilestoneSubItem
+        | MilestoneStep
+        | Indicator
+    ]
     with pgtrigger.ignore():
         for model in (ReportTransition, PrintJob, DeadlineExtension, YearSummary, Report):
             model.objects.all().delete()
@@ -148,9 +161,9 @@ def _snapshot() -> dict[str, list[Any]]:
 
 
 @pytest.fixture(autouse=True)
-def development_machine(settings: object) -> None:
+def development_machine(settings: Settings) -> None:
     """synth refuses to run with DEBUG off (it creates users with a known password)."""
-    settings.DEBUG = True  # type: ignore[attr-defined]
+    settings.DEBUG = True
 
 
 @pytest.mark.django_db

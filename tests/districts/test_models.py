@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from districts.models import District, Division, Membership, Role
@@ -32,7 +33,7 @@ class TestReferenceData:
 
 @pytest.mark.django_db
 class TestMembershipConstraints:
-    def make_user(self, name: str = "someone") -> object:
+    def make_user(self, name: str = "someone") -> User:
         return get_user_model().objects.create_user(name, password="x")
 
     def test_district_staff_must_have_a_district(self) -> None:

@@ -102,12 +102,13 @@ class TestMatrix:
         assert "ส่งแล้ว 28.47" in text  # Phra Nakhon 7.4.1 Q2
 
     def test_filters_by_zone_and_status(self, personas: Personas) -> None:
-        text = visible_text(
-            personas.client(personas.evaluator).get(
-                reverse("office_home"),
-                {"year": 2564, "quarter": 2, "zone": "central", "status": "evaluated"},
-            )
-        )
+        query: dict[str, int | str] = {
+            "year": 2564,
+            "quarter": 2,
+            "zone": "central",
+            "status": "evaluated",
+        }
+        text = visible_text(personas.client(personas.evaluator).get(reverse("office_home"), query))
         assert "ห้วยขวาง" in text
         assert "พระนคร" not in text.replace("สำนักงานเขตพระนคร", "")
 
@@ -216,6 +217,7 @@ class TestScoring:
         pn_q1.refresh_from_db()
         assert pn_q1.status == Status.RETURNED
         last = pn_q1.transitions.order_by("-at", "-id").first()
+        assert last is not None
         assert (last.from_status, last.to_status, last.actor, last.reason) == (
             Status.SUBMITTED,
             Status.RETURNED,

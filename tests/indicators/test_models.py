@@ -32,7 +32,7 @@ def indicator(db: None) -> Indicator:
     )
 
 
-def refused(**_: object) -> object:
+def refused(**_: object) -> pytest.RaisesExc[IntegrityError]:
     return pytest.raises(IntegrityError)
 
 

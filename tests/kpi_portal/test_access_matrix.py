@@ -8,12 +8,14 @@ until someone decides who may use it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
@@ -114,7 +116,9 @@ class Route:
     converters: tuple[str, ...]
 
 
-def _walk(patterns: list[object], namespace: str = "", prefix: str = "") -> Iterator[Route]:
+def _walk(
+    patterns: Sequence[URLPattern | URLResolver], namespace: str = "", prefix: str = ""
+) -> Iterator[Route]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             space = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
@@ -142,8 +146,13 @@ def test_every_url_is_classified() -> None:
     )
 
 
+class World(TypedDict):
+    users: dict[str, User | None]  # by persona; None is anonymous
+    values: dict[str, int | str]  # URL keyword arguments by name
+
+
 @pytest.fixture
-def world(personas: Personas) -> dict[str, object]:
+def world(personas: Personas) -> World:
     """Objects of district A (Huai Khwang) that the URLs point at, and the clients."""
     hk = Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
     report = Report.objects.get(assignment=hk, quarter=2)
@@ -177,7 +186,7 @@ def world(personas: Personas) -> dict[str, object]:
         "admin": personas.admin,
         "deactivated": deactivated,
     }
-    values = {
+    values: dict[str, int | str] = {
         "pk": hk.pk,
         "quarter": 2,
         "code": HUAI_KHWANG,
@@ -191,7 +200,7 @@ def world(personas: Personas) -> dict[str, object]:
     return {"users": users, "values": values}
 
 
-def client_for(user: object | None) -> Client:
+def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
@@ -248,9 +257,9 @@ def expected(name: str, persona: str, method: str) -> set[int]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_access_matrix(world: dict[str, object], persona: str) -> None:
-    users: dict[str, object] = world["users"]  # type: ignore[assignment]
-    values: dict[str, object] = world["values"]  # type: ignore[assignment]
+def test_access_matrix(world: World, persona: str) -> None:
+    users = world["users"]
+    values = world["values"]
     client = client_for(users[persona])
     failures = []
     for route in routes():
@@ -286,8 +295,8 @@ def test_access_matrix(world: dict[str, object], persona: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_admin_is_for_staff_only(world: dict[str, object], persona: str) -> None:
-    users: dict[str, object] = world["users"]  # type: ignore[assignment]
+def test_admin_is_for_staff_only(world: World, persona: str) -> None:
+    users = world["users"]
     client = client_for(users[persona])
     for model in [
         m

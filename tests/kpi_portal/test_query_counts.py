@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import Settings
 
 from districts.models import District
 from indicators.models import Assignment, FiscalYear, Indicator
@@ -65,9 +68,9 @@ def grow(year: FiscalYear) -> None:
     )
 
 
-def count(client: object, url: str) -> int:
+def count(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)  # type: ignore[attr-defined]
+        response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)
 
@@ -103,11 +106,11 @@ def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assign
 
 @pytest.mark.django_db
 def test_a_cached_sheet_pdf_is_found_in_a_few_queries_whatever_the_data(
-    personas: Personas, hk_sheet: Assignment, settings: object, tmp_path: object
+    personas: Personas, hk_sheet: Assignment, settings: Settings, tmp_path: Path
 ) -> None:
     """The cached PDF is looked up by a digest the database computes: sign-in,
     access check and that one query, however much else the database holds."""
-    settings.CACHES = {  # type: ignore[attr-defined]
+    settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pdf": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from tests.personas import HUAI_KHWANG, Personas
 
 
 @pytest.mark.django_db
-def test_healthz_answers_ok(client: object) -> None:
-    response = client.get(reverse("healthz"))  # type: ignore[attr-defined]
+def test_healthz_answers_ok(client: Client) -> None:
+    response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
 
@@ -33,11 +35,11 @@ class TestLanguage:
 
 @pytest.mark.django_db
 def test_healthz_answers_plain_http_on_any_host_in_production(
-    client: object, settings: object
+    client: Client, settings: Settings
 ) -> None:
-    settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
-    settings.ALLOWED_HOSTS = ["kpi.example.go.th"]  # type: ignore[attr-defined]
-    response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")  # type: ignore[attr-defined]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["kpi.example.go.th"]
+    response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")
     assert (response.status_code, response.content) == (200, b"ok")
 
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
+from pytest_django import Settings
 
 from districts.models import District
 from indicators.models import FiscalYear
 from printing import services as print_services
 from printing.models import PrintJob
+from tests.helpers import streamed
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
 
 
@@ -31,8 +34,8 @@ def text_of(data: bytes) -> str:
 
 
 @pytest.fixture(autouse=True)
-def media(settings: object, tmp_path: object) -> None:
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+def media(settings: Settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -52,7 +55,7 @@ class TestPrintJobs:
         done = client.get(reverse("print_job", args=[job.pk]), headers={"HX-Request": "true"})
         assert "every 1s" not in done.content.decode()
         pdf = client.get(reverse("print_job_download", args=[job.pk]))
-        data = b"".join(pdf.streaming_content)
+        data = streamed(pdf)
         text = text_of(data)
         assert "รายงานผลการดำเนินงานตามตัวชี้วัด" in text and "สำนักงานเขตห้วยขวาง" in text
         assert "สารบัญ" in text
@@ -93,7 +96,7 @@ class TestPrintJobs:
         job.refresh_from_db()
         assert (job.status, job.progress, job.total) == (PrintJob.JobStatus.DONE, 3, 3)
         assert job.started_at is not None and job.finished_at is not None
-        data = b"".join(client.get(reverse("print_job_download", args=[job.pk])).streaming_content)
+        data = streamed(client.get(reverse("print_job_download", args=[job.pk])))
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert names == ["booklet-2564-1001.pdf", "booklet-2564-1017.pdf", "booklet-2564-1050.pdf"]
         bang_bon = text_of(zipfile.ZipFile(io.BytesIO(data)).read("booklet-2564-1050.pdf"))
@@ -101,9 +104,9 @@ class TestPrintJobs:
         assert not job.parts.exclude(file="").exists()  # their files now live in the zip
 
     def test_a_failing_part_fails_the_whole_job_naming_its_district(
-        self, personas: Personas, settings: object
+        self, personas: Personas, settings: Settings
     ) -> None:
-        settings.PRINT_JOB_ATTEMPTS = 1  # type: ignore[attr-defined]
+        settings.PRINT_JOB_ATTEMPTS = 1
         job = print_services.print_job_request(
             actor=personas.evaluator,
             kind=PrintJob.Kind.BOOKLET,
@@ -135,7 +138,7 @@ class TestPrintJobs:
         client.post(reverse("prints"), {"kind": "summary", "year": "2564", "quarter": "2"})
         run_worker()
         job = PrintJob.objects.get()
-        data = b"".join(client.get(reverse("print_job_download", args=[job.pk])).streaming_content)
+        data = streamed(client.get(reverse("print_job_download", args=[job.pk])))
         reader = PdfReader(io.BytesIO(data))
         box = reader.pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == (842, 595)
@@ -145,9 +148,9 @@ class TestPrintJobs:
         assert "กลุ่มเขตกรุงเทพกลาง" in text
 
     def test_a_failing_job_is_retried_then_reported(
-        self, personas: Personas, settings: object
+        self, personas: Personas, settings: Settings
     ) -> None:
-        settings.PRINT_JOB_ATTEMPTS = 2  # type: ignore[attr-defined]
+        settings.PRINT_JOB_ATTEMPTS = 2
         job = print_services.print_job_request(
             actor=personas.evaluator,
             kind=PrintJob.Kind.SUMMARY,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
+from pytest_django import Settings
 
 from indicators.models import Assignment
 from reports.models import Report
@@ -15,8 +19,8 @@ from tests.personas import HK_SEED_ASSIGNMENT, HUAI_KHWANG, Personas
 
 
 @pytest.fixture(autouse=True)
-def pdf_cache(settings: object, tmp_path: object) -> None:
-    settings.CACHES = {  # type: ignore[attr-defined]
+def pdf_cache(settings: Settings, tmp_path: Path) -> None:
+    settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pdf": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -99,7 +103,7 @@ class TestSheetPdf:
 
 @pytest.mark.django_db
 def test_prints_with_the_production_static_manifest(
-    settings: object, tmp_path: object, hk_sheet: Assignment
+    settings: Settings, tmp_path: Path, hk_sheet: Assignment
 ) -> None:
     """Production links hashed static files (collectstatic + manifest); printing must
     still find the stylesheets and the fonts they name."""
@@ -108,8 +112,8 @@ def test_prints_with_the_production_static_manifest(
     from printing import pdf
     from reports.selectors import assignment_sheet
 
-    settings.STATIC_ROOT = str(tmp_path)  # type: ignore[attr-defined]
-    settings.STORAGES = {  # type: ignore[attr-defined]
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     }
@@ -167,7 +171,7 @@ class TestSheetFingerprint:
 
         indicator = hk_sheet.indicator
         reports = Report.objects.filter(assignment=hk_sheet)
-        edits = {
+        edits: dict[str, Callable[[], int]] = {
             "assignment": lambda: Assignment.objects.filter(pk=hk_sheet.pk).update(code="X-1"),
             "indicator": lambda: Indicator.objects.filter(pk=indicator.pk).update(unit="ครั้ง"),
             "fiscal year": lambda: FiscalYear.objects.filter(pk=indicator.fiscal_year_id).update(
@@ -207,7 +211,9 @@ class TestSheetFingerprint:
                 title="หนังสือใหม่"
             ),
             # The demo has no evidence files: one new row is the edit.
-            "evidence": lambda: (
+            # A model instance is always truthy, so this is 1.
+            "evidence": lambda: cast(
+                int,
                 EvidenceFile.objects.create(
                     report=reports.get(quarter=1),
                     file="evidence/x.pdf",
@@ -215,7 +221,7 @@ class TestSheetFingerprint:
                     content_type="application/pdf",
                     size=1,
                 )
-                and 1
+                and 1,
             ),
         }
         before = sheet_fingerprint(hk_sheet.pk)

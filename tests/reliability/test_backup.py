@@ -8,6 +8,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import psycopg
 import pytest
@@ -75,9 +76,13 @@ def tables(conn: psycopg.Connection) -> list[str]:
 
 def fingerprint(conn: psycopg.Connection, table: str) -> tuple[int, str | None]:
     """Row count and an order-independent hash of every row's text form."""
-    count, digest = conn.execute(
-        f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM \"{table}\" t"  # noqa: S608
-    ).fetchone()
+    # An aggregate without GROUP BY always returns exactly one row.
+    count, digest = cast(
+        "tuple[int, str | None]",
+        conn.execute(
+            f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM \"{table}\" t"  # noqa: S608
+        ).fetchone(),
+    )
     return count, digest
 
 

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.live_server_helper import LiveServer
 
 from demo.loader import DEMO_PASSWORD, load_demo
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
@@ -120,7 +121,7 @@ def is_thai(text: str) -> bool:
 
 
 def test_simultaneous_saves_and_submissions_of_one_report(
-    live_server: object, budget_q1: Assignment
+    live_server: LiveServer, budget_q1: Assignment
 ) -> None:
     page = reverse("report_page", args=[budget_q1.pk, 1])
     submit = reverse("report_submit", args=[budget_q1.pk, 1])
@@ -128,7 +129,7 @@ def test_simultaneous_saves_and_submissions_of_one_report(
     posts = [(page if i % 2 == 0 else submit, texts[i]) for i in range(WORKERS)]
 
     started = time.monotonic()
-    answers = run_workers(live_server.url, posts, page)  # type: ignore[attr-defined]
+    answers = run_workers(live_server.url, posts, page)
     assert time.monotonic() - started < 60
 
     saves = [(a, texts[i]) for i, a in enumerate(answers) if i % 2 == 0]
@@ -164,7 +165,7 @@ def test_simultaneous_saves_and_submissions_of_one_report(
 
 
 def test_simultaneous_saves_of_an_open_draft_lose_nothing(
-    live_server: object, budget_q1: Assignment
+    live_server: LiveServer, budget_q1: Assignment
 ) -> None:
     officer = get_user_model().objects.get(username="phranakhon")
     report = services.report_start(assignment=budget_q1, quarter=1, actor=officer)
@@ -172,7 +173,7 @@ def test_simultaneous_saves_of_an_open_draft_lose_nothing(
     page = reverse("report_page", args=[budget_q1.pk, 1])
     texts = [f"ข้อความของผู้บันทึกคนที่ {i}" for i in range(WORKERS)]
 
-    answers = run_workers(live_server.url, [(page, t) for t in texts], page)  # type: ignore[attr-defined]
+    answers = run_workers(live_server.url, [(page, t) for t in texts], page)
 
     assert {a["version_sent"] for a in answers} == {2}
     winners = [texts[i] for i, a in enumerate(answers) if a["status"] == 302]

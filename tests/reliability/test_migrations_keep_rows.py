@@ -162,7 +162,7 @@ def test_the_split_keeps_every_row(scratch_database: str, tmp_path: Path) -> Non
             )
         ]
         assert paths and all(path.startswith("printing.tasks.") for path in paths), paths
-        moved = dict(
+        moved: dict[str, str] = dict(
             conn.execute(
                 "SELECT model, app_label FROM django_content_type"
                 " WHERE model IN ('printjob', 'deadlineextension', 'deadlineextensionevent')"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pytest_django import Settings
 
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports.models import Report
@@ -13,9 +15,9 @@ from tests.personas import PHRA_NAKHON
 
 
 @pytest.fixture
-def open_budget(demo: None, settings: object, tmp_path: object) -> Assignment:
+def open_budget(demo: None, settings: Settings, tmp_path: Path) -> Assignment:
     """Phra Nakhon's FY2564 budget indicator with Q1 emptied and its deadline extended."""
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = tmp_path
     assignment = Assignment.objects.get(
         district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564
     )

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pghistory.models
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
 from indicators import services as indicator_services
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
@@ -27,7 +30,7 @@ from reports.models import (
 from tests.personas import Personas
 
 
-def last_event(model: type, pk: int) -> pghistory.models.Events:
+def last_event(model: type[Model], pk: int) -> pghistory.models.Events:
     event = (
         pghistory.models.Events.objects.filter(
             pgh_model=f"{model._meta.app_label}.{model.__name__}Event", pgh_obj_id=str(pk)
@@ -102,9 +105,9 @@ class TestHistoryOfEveryModel:
         assert who(score_event) == personas.evaluator.pk
 
     def test_evidence_and_letters_added_and_deleted(
-        self, personas: Personas, open_budget: Report, settings: object, tmp_path: object
+        self, personas: Personas, open_budget: Report, settings: Settings, tmp_path: Path
     ) -> None:
-        settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+        settings.MEDIA_ROOT = tmp_path
         evidence = services.evidence_add(
             report=open_budget,
             actor=personas.officer_pn,

@@ -46,6 +46,7 @@ class TestCalendar:
 class TestDistrictLock:
     def test_handed_in_reports_are_locked_by_their_status(self) -> None:
         open_window = QuarterWindow(True, dt.date(2021, 1, 15))
+        status: Status | None
         for status in (Status.SUBMITTED, Status.EVALUATED):
             reason = district_lock(status=status, window=open_window, today=TODAY)
             assert reason == f"รายงานอยู่ในสถานะ “{Status(status).label}” สำนักงานเขตจึงแก้ไขไม่ได้"

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from indicators.models import Assignment
 from reports import services
 from reports.models import EvidenceFile, Report, Status
-from tests.helpers import visible_text
+from tests.helpers import streamed, visible_text
 from tests.personas import PHRA_NAKHON, Personas
+
+if TYPE_CHECKING:
+    from tests.helpers import ClientResponse
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -56,7 +63,7 @@ def with_evidence(open_budget: Assignment, personas: Personas) -> Assignment:
     return open_budget
 
 
-def request(client: object, method: str, url: str, htmx: bool = False) -> object:
+def request(client: Client, method: str, url: str, htmx: bool = False) -> ClientResponse:
     headers = {"HX-Request": "true"} if htmx else {}
     return getattr(client, method)(url, headers=headers)
 
@@ -106,12 +113,14 @@ class TestAccessByPersona:
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"].startswith("attachment")
-        assert b"".join(response.streaming_content) == PDF
+        assert streamed(response) == PDF
 
 
 @pytest.mark.django_db
 class TestReportingFlow:
-    def post(self, personas: Personas, url: str, data: dict[str, object], htmx: bool = True):  # type: ignore[no-untyped-def]
+    def post(
+        self, personas: Personas, url: str, data: Mapping[str, object], htmx: bool = True
+    ) -> ClientResponse:
         headers = {"HX-Request": "true"} if htmx else {}
         return personas.client(personas.officer_pn).post(url, data, headers=headers)
 
@@ -246,9 +255,9 @@ class TestReportingFlow:
         assert not EvidenceFile.objects.exists()
 
     def test_oversized_file_is_refused(
-        self, personas: Personas, open_budget: Assignment, settings: object
+        self, personas: Personas, open_budget: Assignment, settings: Settings
     ) -> None:
-        settings.EVIDENCE_MAX_BYTES = 1024  # type: ignore[attr-defined]
+        settings.EVIDENCE_MAX_BYTES = 1024
         response = self.post(
             personas,
             reverse("evidence_upload", args=[open_budget.pk, 1]),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pytest_django import Settings
 
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from reports import services
@@ -35,8 +36,8 @@ class OpenQuarter:
 
 
 @pytest.fixture
-def pn_open(demo: None, personas: Personas, settings: object, tmp_path: Path) -> OpenQuarter:
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+def pn_open(demo: None, personas: Personas, settings: Settings, tmp_path: Path) -> OpenQuarter:
+    settings.MEDIA_ROOT = tmp_path
     officer = personas.officer_pn
     ratio = Assignment.objects.get(
         district__code=PHRA_NAKHON, indicator__code="7.4.1", indicator__fiscal_year__year=2564

@@ -11,11 +11,10 @@ import datetime as dt
 import html
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
@@ -35,6 +34,9 @@ from reports.models import (
 )
 from tests.personas import Personas
 from tests.security.conftest import PDF, OpenQuarter
+
+if TYPE_CHECKING:
+    from tests.helpers import ClientResponse
 
 # No shrinking: a failure is reported as found, which keeps the file well under 90 s.
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -187,13 +189,13 @@ def snapshot() -> tuple[Any, ...]:
     )
 
 
-def errors_of(response: HttpResponse) -> list[str]:
+def errors_of(response: ClientResponse) -> list[str]:
     body = response.content.decode()
     return [html.unescape(re.sub(r"<[^>]+>", "", e)).strip() for e in ERROR.findall(body)]
 
 
 def assert_refused(
-    response: HttpResponse,
+    response: ClientResponse,
     before: tuple[Any, ...],
     *expected: str,
     statuses: tuple[int, ...] = (),
@@ -206,8 +208,8 @@ def assert_refused(
     if status == 422 and message:
         shown = errors_of(response)
         assert shown, "refused without any message on the page"
-        for message in shown:
-            assert THAI.search(message), f"message is not Thai: {message!r}"
+        for shown_message in shown:
+            assert THAI.search(shown_message), f"message is not Thai: {shown_message!r}"
         if expected:
             joined = " ".join(shown)
             assert any(e in joined for e in expected), (shown, expected)
@@ -237,12 +239,12 @@ def client_for(user: Any) -> Client:
 
 def post(
     client: Client, url: str, data: dict[str, Any] | None = None, *, htmx: bool = True
-) -> HttpResponse:
+) -> ClientResponse:
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(url, data or {}, headers=headers)
 
 
-def post_raw(client: Client, url: str, body: bytes, content_type: str) -> HttpResponse:
+def post_raw(client: Client, url: str, body: bytes, content_type: str) -> ClientResponse:
     return client.post(url, body, content_type=content_type, headers={"HX-Request": "true"})
 
 
