@@ -46,15 +46,10 @@ from reports.models import (
 )
 
 
-@dataclass
-class QuarterRow:
-    """One line of the quarterly table on the sheet and the home page."""
+class _ShowsStatus:
+    """The status of a row's report as every page shows it (not started without one)."""
 
-    quarter: int
-    target: Decimal | None
     report: Report | None
-    period: ReportingPeriod | None
-    url: str = ""  # the quarter's report page, where a page lists many of them
 
     @property
     def status(self) -> str:
@@ -63,6 +58,17 @@ class QuarterRow:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+
+@dataclass
+class QuarterRow(_ShowsStatus):
+    """One line of the quarterly table on the sheet and the home page."""
+
+    quarter: int
+    target: Decimal | None
+    report: Report | None
+    period: ReportingPeriod | None
+    url: str = ""  # the quarter's report page, where a page lists many of them
 
     @property
     def last_transition(self) -> ReportTransition | None:
@@ -214,7 +220,7 @@ class StepRow:
 
 
 @dataclass
-class ReportPage:
+class ReportPage(_ShowsStatus):
     """Everything the quarterly report page shows."""
 
     assignment: Assignment
@@ -236,14 +242,6 @@ class ReportPage:
     @property
     def version(self) -> int:
         return self.report.version if self.report else 0
-
-    @property
-    def status(self) -> str:
-        return self.report.status if self.report else NOT_STARTED
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
 
     @property
     def days_left(self) -> int | None:
