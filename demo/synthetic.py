@@ -554,7 +554,7 @@ class Generator:
             raw = [rng.randint(1, 4) for _ in range(5)]
             weights = [Decimal(w * 10_000 // sum(raw)).scaleb(-2) for w in raw]
             weights[-1] += _HUNDRED - sum(weights)
-            due_quarters = sorted(rng.choice([1, 2, 3, 4]) for _ in range(5))
+            due_quarters = sorted(rng.choice(QUARTERS) for _ in range(5))
             due_quarters[-1] = 4
             for number, (weight, quarter) in enumerate(
                 zip(weights, due_quarters, strict=True), start=1

@@ -56,8 +56,6 @@ class QuarterWindow:
 
     def lock(self, today: dt.date) -> Lock | None:
         """Why the district may not report this quarter on ``today``, or None."""
-        if not self.fiscal_year_open:
-            return Lock(_("ปีงบประมาณนี้ปิดแล้ว"))
         deadline = self.deadline
         if deadline is not None and today > deadline:
             return Lock(
@@ -67,41 +65,41 @@ class QuarterWindow:
                 )
                 % {"date": thai_date(deadline)}
             )
+        if not self.fiscal_year_open:
+            return Lock(_("ปีงบประมาณนี้ปิดแล้ว"))
         return None
 
 
-def quarter_window(fiscal_year: FiscalYear, quarter: int, district_id: int) -> QuarterWindow:
+def quarter_window(fiscal_year_id: int, quarter: int, district_id: int) -> QuarterWindow:
     """The window of one district's quarter, in two queries."""
     period = (
-        ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
-        .only("id", "deadline")
+        ReportingPeriod.objects.filter(fiscal_year_id=fiscal_year_id, quarter=quarter)
+        .select_related("fiscal_year")
+        .only("id", "deadline", "fiscal_year__is_open")
         .first()
     )
     if period is None:
-        return QuarterWindow(fiscal_year.is_open, None)
+        year_open = FiscalYear.objects.filter(pk=fiscal_year_id, is_open=True).exists()
+        return QuarterWindow(year_open, None)
     extension = (
         DeadlineExtension.objects.filter(period=period, district_id=district_id)
         .values_list("deadline", flat=True)
         .first()
     )
-    return QuarterWindow(fiscal_year.is_open, period.deadline, extension)
+    return QuarterWindow(period.fiscal_year.is_open, period.deadline, extension)
 
 
 def district_windows(
     fiscal_year: FiscalYear,
     district_id: int,
-    periods: Iterable[ReportingPeriod] | None = None,
+    periods: Iterable[ReportingPeriod],
 ) -> dict[int, QuarterWindow]:
-    """The windows of every quarter of a year for one district (the district home).
-
-    ``periods`` are the year's periods where the caller has loaded them already."""
+    """The windows of every quarter of a year (its ``periods``) for one district."""
     extensions = dict(
         DeadlineExtension.objects.filter(
             district_id=district_id, period__fiscal_year=fiscal_year
         ).values_list("period__quarter", "deadline")
     )
-    if periods is None:
-        periods = ReportingPeriod.objects.filter(fiscal_year=fiscal_year)
     return {
         period.quarter: QuarterWindow(
             fiscal_year.is_open, period.deadline, extensions.get(period.quarter)

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "districts.context_processors.membership",
+                "indicators.context_processors.quarters",
             ],
         },
     },
@@ -153,7 +154,7 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Rendered PDFs are cached by a digest of the data they show (reports/pdf.py);
+# Rendered PDFs are cached by a digest of the data they show (printing/pdf.py);
 # a file cache is shared by every gunicorn worker on the machine.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

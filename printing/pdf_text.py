@@ -423,7 +423,7 @@ def _check_weasyprint() -> None:
             f"printing.pdf_text patches WeasyPrint internals and was written for WeasyPrint "
             f"{supported}; WeasyPrint {version} is installed. Check "
             f"weasyprint/draw/text.py (draw_first_line) and weasyprint/pdf/fonts.py against "
-            f"docs/pdf-thai-text.md, run tests/reports/test_pdf_text.py, then add {major} "
+            f"docs/pdf-thai-text.md, run tests/printing/test_pdf_text.py, then add {major} "
             f"to SUPPORTED_WEASYPRINT_MAJOR_VERSIONS."
         )
     targets = {

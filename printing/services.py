@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from districts.access import membership_of, sees_every_district
+from districts.access import sees_every_district, works_for
 from indicators.fiscal import QUARTERS
 from kpi_portal.audit import audited
 from kpi_portal.errors import ActionRefused
@@ -41,7 +41,6 @@ def print_job_request(
     """Queue a booklet (one or many districts) or a quarter summary for the worker."""
     from printing.tasks import enqueue
 
-    membership = membership_of(actor)
     office = sees_every_district(actor)
     if kind == PrintJob.Kind.SUMMARY:
         if not office:
@@ -53,9 +52,7 @@ def print_job_request(
         quarter = None  # a booklet covers the whole year
         if not districts:
             raise PrintRefused(_("กรุณาเลือกสำนักงานเขตอย่างน้อย 1 เขต"))
-        if not office and (
-            membership is None or any(d.pk != membership.district_id for d in districts)
-        ):
+        if not office and not all(works_for(actor, d.pk) for d in districts):
             raise PrintRefused(_("พิมพ์ได้เฉพาะเล่มรายงานของสำนักงานเขตของคุณ"))
     else:
         raise PrintRefused(_("ไม่รู้จักชนิดงานพิมพ์นี้"))

@@ -106,7 +106,7 @@ def _act(
                 **admin.site.each_context(request),
                 "title": title,
                 "form": form,
-                "reports": queryset,
+                "reports": queryset.select_related("assignment__indicator", "assignment__district"),
                 "action": request.POST.get("action", ""),
                 "opts": Report._meta,
             },

@@ -67,12 +67,15 @@ def edit_check(
     """
     if actor is not None and not is_district_staff(actor, assignment):
         return EditCheck(False, _("คุณไม่มีสิทธิ์แก้ไขรายงานของสำนักงานเขตนี้"))
+    if status is not None and status not in EDITABLE_STATUSES:
+        # Decided by the status alone: the calendar need not be read.
+        return EditCheck(False, district_lock(status=status, window=QuarterWindow(True, None)))
     if actor is None:
-        if status is not None and status not in EDITABLE_STATUSES:
-            return EditCheck(False, district_lock(status=status, window=QuarterWindow(True, None)))
         return EditCheck(True)
     if window is None:
-        window = quarter_window(assignment.indicator.fiscal_year, quarter, assignment.district_id)
+        window = quarter_window(
+            assignment.indicator.fiscal_year_id, quarter, assignment.district_id
+        )
     reason = district_lock(status=status, window=window, today=today)
     if reason:
         return EditCheck(False, reason)

@@ -269,7 +269,7 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
         )
         .first()
     )
-    window = quarter_window(assignment.indicator.fiscal_year, quarter, assignment.district_id)
+    window = quarter_window(assignment.indicator.fiscal_year_id, quarter, assignment.district_id)
     today = timezone.localdate()
     closed_reason = district_lock(
         status=report.status if report else None, window=window, today=today

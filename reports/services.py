@@ -107,6 +107,20 @@ def report_start(
     """
     if quarter not in QUARTERS:
         raise ReportError(_("ไตรมาสต้องเป็น 1 ถึง 4"))
+    existing = Report.objects.filter(assignment=assignment, quarter=quarter).first()
+    if existing is not None:
+        return existing
+    # Nothing is started in a quarter the district may not report (a closed year,
+    # past the deadline): the write that follows would be refused anyway.
+    check = edit_check(
+        assignment=assignment,
+        quarter=quarter,
+        status=None,
+        actor=actor,
+        today=timezone.localdate(_now(now)),
+    )
+    if not check.allowed:
+        raise ReportError(check.reason)
     report, created = Report.objects.get_or_create(
         assignment=assignment,
         quarter=quarter,

@@ -251,8 +251,8 @@ def step_save(request: HtmxHttpRequest, pk: int, quarter: int, step_id: int) -> 
     step = get_object_or_404(assignment.indicator.steps, pk=step_id)
     form = StepForm(request.POST, prefix=f"s{step_id}")
     if form.is_valid():
-        report = _report(assignment, quarter, request)
         try:
+            report = _report(assignment, quarter, request)
             if form.cleaned_data["done"]:
                 services.step_mark_done(
                     report=report,

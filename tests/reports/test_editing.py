@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -124,3 +125,40 @@ class TestClosedFiscalYear:
                 numerator=Decimal(1),
                 denominator=Decimal(2),
             )
+
+
+@pytest.mark.django_db
+class TestNothingStartedWhereNothingMayBeWritten:
+    def test_a_closed_year_leaves_no_empty_draft_behind(
+        self, personas: Personas, open_budget: Assignment
+    ) -> None:
+        FiscalYear.objects.filter(pk=open_budget.indicator.fiscal_year_id).update(is_open=False)
+        client = personas.client(personas.officer_pn)
+        refused = client.post(
+            reverse("report_page", args=[open_budget.pk, 1]),
+            {"narrative": "พิมพ์หลังปิดปี", "version": 1},
+        )
+        assert refused.status_code == 422
+        assert "ปีงบประมาณนี้ปิดแล้ว" in visible_text(refused)
+        assert "พิมพ์หลังปิดปี" in refused.content.decode()
+        step_refused = client.post(
+            reverse("ratio_add", args=[open_budget.pk, 1]),
+            {"as_of": "30/12/2563", "denominator": "100", "numerator": "1"},
+        )
+        assert step_refused.status_code == 422
+        assert not Report.objects.filter(assignment=open_budget, quarter=1).exists()
+
+
+@pytest.mark.django_db
+def test_the_check_costs_what_it_did_before_the_split(
+    personas: Personas, pn_budget: Assignment, django_assert_num_queries: Any
+) -> None:
+    """A refusal by status reads no calendar; an open report reads the calendar once."""
+    report = Report.objects.filter(assignment=pn_budget).order_by("quarter").first()
+    assert report is not None
+    for status, queries in ((Status.SUBMITTED, 2), (Status.DRAFT, 5)):
+        Report.objects.filter(pk=report.pk).update(status=status)
+        fresh = Report.objects.get(pk=report.pk)
+        officer = type(personas.officer_pn).objects.get(pk=personas.officer_pn.pk)
+        with django_assert_num_queries(queries), pytest.raises(services.ReportError):
+            services.report_assert_editable(report=fresh, actor=officer)
