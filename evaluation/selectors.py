@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, ZoneGroup
-from indicators.calendar import period_deadlines
+from indicators.calendar import is_late, period_deadlines
 from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
 from indicators.selectors import fiscal_years
 from kpi_portal.thaidigits import format_amount, format_score
@@ -107,16 +107,6 @@ class Matrix:
     all_indicators: list[Indicator] = field(default_factory=list)
 
 
-def _is_late(
-    status: str | None, submitted_on: dt.date | None, deadline: dt.date | None, today: dt.date
-) -> bool:
-    if deadline is None:
-        return False
-    if status in DONE_VALUES:
-        return submitted_on is not None and submitted_on > deadline
-    return today > deadline
-
-
 def office_matrix(
     fiscal_year: FiscalYear,
     quarter: int,
@@ -185,7 +175,12 @@ def office_matrix(
         full_score,
         submitted_on,
     ) in rows_in:
-        late = _is_late(report_status, submitted_on, deadlines.for_district(district_id), today)
+        late = is_late(
+            deadlines.for_district(district_id),
+            today,
+            handed_in=report_status in DONE_VALUES,
+            submitted_on=submitted_on,
+        )
         cells_by_key[(district_id, indicator_id_)] = _dress(
             Cell(
                 assignment_id,

@@ -24,6 +24,21 @@ def deadline_for(deadline: dt.date, extension: dt.date | None) -> dt.date:
     return max(deadline, extension) if extension else deadline
 
 
+def is_late(
+    deadline: dt.date | None,
+    today: dt.date,
+    *,
+    handed_in: bool = False,
+    submitted_on: dt.date | None = None,
+) -> bool:
+    """Late: handed in after the deadline, or not handed in and the deadline has passed."""
+    if deadline is None:
+        return False
+    if handed_in:
+        return submitted_on is not None and submitted_on > deadline
+    return today > deadline
+
+
 @dataclass(frozen=True)
 class Lock:
     """Why a district may not change a quarter now, in the words the page shows."""
@@ -57,7 +72,7 @@ class QuarterWindow:
     def lock(self, today: dt.date) -> Lock | None:
         """Why the district may not report this quarter on ``today``, or None."""
         deadline = self.deadline
-        if deadline is not None and today > deadline:
+        if deadline is not None and is_late(deadline, today):
             return Lock(
                 _(
                     "เลยกำหนดส่งรายงานไตรมาสนี้แล้ว (%(date)s) หากจำเป็นต้องแก้ไข "

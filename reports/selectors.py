@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from districts.access import scope_assignments
 from districts.models import District, Division, ZoneGroup
-from indicators.calendar import district_windows, quarter_window
+from indicators.calendar import district_windows, is_late, quarter_window
 from indicators.fiscal import QUARTERS
 from indicators.models import (
     Assignment,
@@ -483,7 +483,7 @@ def district_home(
             if q in deadlines
             and (reports.get(q) is None or reports[q].status not in HANDED_IN_STATUSES)
         ]
-        overdue = any(deadlines[q] < today for q in pending)
+        overdue = any(is_late(deadlines[q], today) for q in pending)
         upcoming = [deadlines[q] for q in pending if deadlines[q] >= today]
         latest = next(
             (r.result for q, r in sorted(reports.items(), reverse=True) if r.result is not None),

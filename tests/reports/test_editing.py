@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from indicators.calendar import QuarterWindow, deadline_for
+from indicators.calendar import QuarterWindow, deadline_for, is_late
 from indicators.models import Assignment, FiscalYear
 from reports import services
 from reports.editing import district_lock, edit_check
@@ -22,6 +22,16 @@ TODAY = dt.date(2021, 1, 10)
 
 
 class TestCalendar:
+    def test_lateness_is_one_rule_for_the_matrix_and_the_home(self) -> None:
+        deadline = dt.date(2021, 1, 15)
+        assert not is_late(deadline, deadline)
+        assert is_late(deadline, dt.date(2021, 1, 16))
+        on_time, late = dt.date(2021, 1, 15), dt.date(2021, 1, 16)
+        later = dt.date(2021, 3, 1)
+        assert not is_late(deadline, later, handed_in=True, submitted_on=on_time)
+        assert is_late(deadline, later, handed_in=True, submitted_on=late)
+        assert not is_late(None, later)
+
     def test_an_extension_only_ever_moves_the_deadline_later(self) -> None:
         deadline = dt.date(2021, 1, 15)
         assert deadline_for(deadline, None) == deadline
