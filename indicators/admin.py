@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from indicators.models import (
@@ -13,7 +15,9 @@ from indicators.models import (
     QuarterTarget,
     ReportingPeriod,
     StrategyNode,
+    ValidationRule,
 )
+from indicators.steps import weights_problem
 
 
 class ReportingPeriodInline(admin.TabularInline):
@@ -24,8 +28,15 @@ class ReportingPeriodInline(admin.TabularInline):
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ["year", "starts_on", "ends_on", "is_open"]
-    list_filter = ["is_open"]
+    list_display = [
+        "year",
+        "starts_on",
+        "ends_on",
+        "is_open",
+        "quarters_open_ahead",
+        "head_certification",
+    ]
+    list_filter = ["is_open", "head_certification"]
     inlines = [ReportingPeriodInline]
 
 
@@ -45,11 +56,33 @@ class StrategyNodeAdmin(admin.ModelAdmin):
     inlines = [StrategyChildInline]
 
 
+class MilestoneStepFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """The steps of an indicator are saved together only when their weights add up to 100."""
+
+    def clean(self) -> None:
+        super().clean()
+        weights = [
+            form.cleaned_data.get("weight")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        message = weights_problem(weights)
+        if message:
+            raise ValidationError(message)
+
+
 class MilestoneStepInline(admin.StackedInline):
     model = MilestoneStep
+    formset = MilestoneStepFormSet
     extra = 0
     fields = [("number", "weight", "due_date", "due_note"), "title"]
     show_change_link = True
+
+
+class ValidationRuleInline(admin.TabularInline):
+    model = ValidationRule
+    extra = 0
+    fields = ["kind", "severity", "threshold"]
 
 
 @admin.register(Indicator)
@@ -59,7 +92,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["fiscal_year"]
     autocomplete_fields = ["strategy_nodes"]
-    inlines = [MilestoneStepInline]
+    inlines = [MilestoneStepInline, ValidationRuleInline]
     fieldsets = [
         (None, {"fields": ["fiscal_year", ("code", "component"), "name", "unit"]}),
         (
@@ -99,8 +132,13 @@ class MilestoneStepAdmin(admin.ModelAdmin):
     list_filter = ["indicator__fiscal_year"]
     search_fields = ["indicator__code", "indicator__name", "title"]
     list_select_related = ["indicator"]
-    autocomplete_fields = ["indicator"]
+    # Steps are added and weighted together on their indicator's page, where the
+    # weights are checked to add up to 100; here only a step's text and sub-items.
+    readonly_fields = ["indicator", "number", "weight"]
     inlines = [MilestoneSubItemInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 class QuarterTargetInline(admin.TabularInline):

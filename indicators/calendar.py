@@ -1,9 +1,11 @@
 """The reporting calendar: until when a district may report a quarter.
 
 One rule, asked by every page, service, the office matrix and the district home:
-a quarter's deadline is the reporting period's, or later where the evaluation
-office has extended it for the district; a closed fiscal year takes no district
-writes at all. Whether one report may still change also depends on its status
+a quarter opens on its first day (or earlier, where the fiscal year opens
+quarters ahead); its deadline is the reporting period's, or later where the
+evaluation office has extended it for the district (by hand, or automatically
+when it returns or reopens a report late); a closed fiscal year takes no
+district writes at all. Whether one report may still change also depends on its status
 and on who asks; ``reports.editing`` adds those and asks this module for the rest.
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from indicators.fiscal import quarter_opens_on
 from indicators.models import DeadlineExtension, FiscalYear, ReportingPeriod
 from kpi_portal.thaidate import thai_date
 
@@ -53,6 +56,8 @@ class QuarterWindow:
     fiscal_year_open: bool
     period_deadline: dt.date | None  # the quarter's own deadline; None when not set up
     extension: dt.date | None = None  # the office's extension for this district
+    opens_on: dt.date | None = None  # the first day the district may report
+    extension_reason: str = ""
 
     @property
     def deadline(self) -> dt.date | None:
@@ -71,6 +76,10 @@ class QuarterWindow:
 
     def lock(self, today: dt.date) -> Lock | None:
         """Why the district may not report this quarter on ``today``, or None."""
+        if self.opens_on is not None and today < self.opens_on:
+            return Lock(
+                _("ยังไม่เปิดรับรายงานไตรมาสนี้ — เปิด %(date)s") % {"date": thai_date(self.opens_on)}
+            )
         deadline = self.deadline
         if deadline is not None and is_late(deadline, today):
             return Lock(
@@ -85,23 +94,41 @@ class QuarterWindow:
         return None
 
 
+def _opens_on(fiscal_year: FiscalYear, quarter: int) -> dt.date:
+    return quarter_opens_on(fiscal_year.year, quarter, fiscal_year.quarters_open_ahead)
+
+
 def quarter_window(fiscal_year_id: int, quarter: int, district_id: int) -> QuarterWindow:
     """The window of one district's quarter, in two queries."""
     period = (
         ReportingPeriod.objects.filter(fiscal_year_id=fiscal_year_id, quarter=quarter)
         .select_related("fiscal_year")
-        .only("id", "deadline", "fiscal_year__is_open")
+        .only(
+            "id",
+            "deadline",
+            "fiscal_year__year",
+            "fiscal_year__is_open",
+            "fiscal_year__quarters_open_ahead",
+        )
         .first()
     )
     if period is None:
-        year_open = FiscalYear.objects.filter(pk=fiscal_year_id, is_open=True).exists()
-        return QuarterWindow(year_open, None)
+        fiscal_year = FiscalYear.objects.filter(pk=fiscal_year_id).first()
+        if fiscal_year is None:
+            return QuarterWindow(False, None)
+        return QuarterWindow(fiscal_year.is_open, None, opens_on=_opens_on(fiscal_year, quarter))
     extension = (
         DeadlineExtension.objects.filter(period=period, district_id=district_id)
-        .values_list("deadline", flat=True)
+        .values_list("deadline", "reason")
         .first()
     )
-    return QuarterWindow(period.fiscal_year.is_open, period.deadline, extension)
+    return QuarterWindow(
+        period.fiscal_year.is_open,
+        period.deadline,
+        extension[0] if extension else None,
+        opens_on=_opens_on(period.fiscal_year, quarter),
+        extension_reason=extension[1] if extension else "",
+    )
 
 
 def district_windows(
@@ -110,14 +137,19 @@ def district_windows(
     periods: Iterable[ReportingPeriod],
 ) -> dict[int, QuarterWindow]:
     """The windows of every quarter of a year (its ``periods``) for one district."""
-    extensions = dict(
-        DeadlineExtension.objects.filter(
+    extensions = {
+        quarter: (deadline, reason)
+        for quarter, deadline, reason in DeadlineExtension.objects.filter(
             district_id=district_id, period__fiscal_year=fiscal_year
-        ).values_list("period__quarter", "deadline")
-    )
+        ).values_list("period__quarter", "deadline", "reason")
+    }
     return {
         period.quarter: QuarterWindow(
-            fiscal_year.is_open, period.deadline, extensions.get(period.quarter)
+            fiscal_year.is_open,
+            period.deadline,
+            extensions.get(period.quarter, (None, ""))[0],
+            opens_on=_opens_on(fiscal_year, period.quarter),
+            extension_reason=extensions.get(period.quarter, (None, ""))[1],
         )
         for period in periods
     }

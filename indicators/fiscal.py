@@ -56,6 +56,13 @@ def quarter_bounds(year_be: int, quarter: int) -> tuple[date, date]:
     return date(ce_year, first_month, 1), date(ce_year, last_month, last_day)
 
 
+def quarter_opens_on(year_be: int, quarter: int, ahead: int = 0) -> date:
+    """The day a quarter opens for reporting: its first day, or ``ahead`` quarters earlier."""
+    start = quarter_bounds(year_be, quarter)[0]
+    months = start.year * 12 + start.month - 1 - 3 * ahead
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def quarter_end(year_be: int, quarter: int) -> date:
     """Last day of ``quarter`` in BE fiscal year ``year_be``: the usual 'as of' date."""
     return quarter_bounds(year_be, quarter)[1]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,20 @@ class FiscalYear(models.Model):
     is_open = models.BooleanField(
         _("เปิดให้รายงาน"), default=True, help_text=_("ปิดเมื่อสิ้นสุดการประเมินประจำปีแล้ว")
     )
+    # DHIS2's "open future periods": how many quarters before its own a quarter opens.
+    quarters_open_ahead = models.PositiveSmallIntegerField(
+        _("เปิดรับรายงานล่วงหน้า (ไตรมาส)"),
+        default=0,
+        validators=[MaxValueValidator(3)],
+        help_text=_(
+            "0 = ไตรมาสเปิดรับรายงานในวันแรกของไตรมาส; 1 = เปิดก่อนหนึ่งไตรมาส (เช่น ไตรมาสที่ 2 เปิด 1 ต.ค.)"
+        ),
+    )
+    head_certification = models.BooleanField(
+        _("ผู้อำนวยการเขตรับรองก่อนส่ง สยป."),
+        default=False,
+        help_text=_("เปิดไว้: เจ้าหน้าที่ส่งให้ผู้อำนวยการเขตรับรองก่อน แล้วผู้อำนวยการเขตจึงส่ง สยป."),
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -41,6 +55,9 @@ class FiscalYear(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=2500, year__lte=2700), name="fiscal_year_is_buddhist_era"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarters_open_ahead__lte=3), name="fiscal_year_open_ahead_0_to_3"
             ),
         ]
 
@@ -317,6 +334,57 @@ class MilestoneSubItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:60]}"
+
+
+class CheckKind(models.TextChoices):
+    """The built-in validation rules the office can turn on per indicator."""
+
+    WITHIN_100 = "within_100", _("ผลงานไม่เกินร้อยละ 100 / ตัวตั้งไม่เกินตัวหาร")
+    CUMULATIVE = "cumulative", _("ยอดสะสมต้องไม่ลดลงระหว่างการรายงาน")
+    JUMP = "jump", _("ผลงานเปลี่ยนจากไตรมาสก่อนเกินกำหนด (จุด)")
+    BELOW_TARGET = "below_target", _("ผลงานต่ำกว่าเป้าหมายของไตรมาส")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("ข้อผิดพลาด: ส่งรายงานไม่ได้จนกว่าจะแก้")
+    WARNING = "warning", _("คำเตือน: ส่งได้เมื่อเขียนคำชี้แจง")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ValidationRule(models.Model):
+    """One check a district's report must pass (error) or explain (warning) to be submitted."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="checks", verbose_name=_("ตัวชี้วัด")
+    )
+    kind = models.CharField(_("กฎการตรวจสอบ"), max_length=20, choices=CheckKind.choices)
+    severity = models.CharField(
+        _("ความรุนแรง"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
+    threshold = models.DecimalField(
+        _("ค่าที่ยอมให้เปลี่ยน (จุด)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("ใช้กับกฎ “เปลี่ยนจากไตรมาสก่อนเกินกำหนด” เท่านั้น เช่น 30"),
+    )
+
+    class Meta:
+        ordering = ["indicator_id", "kind"]
+        verbose_name = _("กฎการตรวจสอบรายงาน")
+        verbose_name_plural = _("กฎการตรวจสอบรายงาน")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "kind"], name="check_once_per_indicator"),
+            models.CheckConstraint(
+                condition=~Q(kind="jump") | Q(threshold__isnull=False, threshold__gte=0),
+                name="check_jump_needs_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_severity_display()})"
 
 
 class Assignment(models.Model):

@@ -47,3 +47,43 @@ def deadline_extend(
         },
     )
     return extension
+
+
+def deadline_grace(
+    *,
+    district_id: int,
+    fiscal_year_id: int,
+    quarter: int,
+    today: dt.date,
+    days: int,
+    reason: str,
+    actor: Any,
+    now: dt.datetime | None = None,
+) -> DeadlineExtension | None:
+    """Give a district ``days`` from ``today`` to correct a quarter the office sent back.
+
+    Only lengthens: nothing changes while the quarter's deadline (or an earlier
+    extension) is already later than the grace period's end.
+    """
+    period = ReportingPeriod.objects.filter(fiscal_year_id=fiscal_year_id, quarter=quarter).first()
+    if period is None or days <= 0:
+        return None
+    until = today + dt.timedelta(days=days)
+    current = (
+        DeadlineExtension.objects.filter(district_id=district_id, period=period)
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    if until <= max(period.deadline, current or period.deadline):
+        return None
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        district_id=district_id,
+        period=period,
+        defaults={
+            "deadline": until,
+            "reason": reason,
+            "granted_by": actor,
+            "granted_at": now or timezone.now(),
+        },
+    )
+    return extension

@@ -151,6 +151,19 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+
+# The reporting calendar (docs/design.md, "Reporting calendar"). A report the
+# office returns or reopens after (or close to) its deadline may be corrected for
+# this many days more; the extension is granted automatically, with its reason.
+REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", default=7)
+# What a report must hold before it can be submitted, per measurement kind:
+# "entry" (what produces the result: a ratio update, a step done, the typed
+# result), "narrative", "evidence" (a file or a letter).
+REPORT_REQUIRED_CONTENT = {
+    "ratio": tuple(env_list("REPORT_REQUIRED_RATIO", default=["entry", "narrative"])),
+    "milestones": tuple(env_list("REPORT_REQUIRED_MILESTONES", default=["entry", "narrative"])),
+    "value": tuple(env_list("REPORT_REQUIRED_VALUE", default=["entry", "narrative"])),
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

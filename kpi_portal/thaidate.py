@@ -2,15 +2,20 @@
 
 Officers read and write dates the way official letters do ("25 มิถุนายน 2564",
 "25/06/2564"), so everything here speaks BE years while Python's ``date`` stays CE.
+
+Typed years follow one rule: two digits are BE ("64" is 2564); four digits from
+2400 to 2800 are BE and from 1900 to 2200 are CE (pasted from systems that use CE);
+any other year is refused. Every date typed is therefore within CE 1857–2257.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import MAXYEAR, MINYEAR, date, datetime
+from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kpi_portal.thaidigits import to_arabic_digits
 
@@ -59,6 +64,7 @@ THAI_MONTHS_ABBR = (
 
 DATE_FORMAT_HINT = "กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2564"
 MSG_INVALID_DATE = f"วันที่ไม่ถูกต้อง {DATE_FORMAT_HINT}"
+MSG_YEAR_OUT_OF_RANGE = _("วันที่ไม่ถูกต้อง ปีต้องเป็น พ.ศ. 2400–2800 (หรือ ค.ศ. 1900–2200) เช่น 25/06/2564")
 
 
 def _month_key(name: str) -> str:
@@ -86,9 +92,10 @@ _DAY_MONTHNAME_YEAR = re.compile(
     rf"(?:พ\.?\s*ศ\.?\s*)?{_YEAR}"
 )
 
-# A four-digit year above this is taken as BE: CE years that large are centuries
-# away, BE years this small are more than a century and a half ago.
-_LATEST_CE_YEAR_TYPED = 2400
+#: Four-digit years read as BE and as CE (MSG_YEAR_OUT_OF_RANGE names both). They
+#: do not overlap, and no year between them is plausible in either era.
+BE_YEARS_TYPED = range(2400, 2801)
+CE_YEARS_TYPED = range(1900, 2201)
 
 
 def _local_date(d: date) -> date:
@@ -134,15 +141,18 @@ def _ce_year(token: str) -> int:
     # digits may be a CE year pasted from a system that uses them.
     year = int(token)
     if len(token) == 2:
-        return 2500 + year - BE_OFFSET
-    return year - BE_OFFSET if year > _LATEST_CE_YEAR_TYPED else year
+        return be_to_ce(2500 + year)
+    if year in BE_YEARS_TYPED:
+        return be_to_ce(year)
+    if year in CE_YEARS_TYPED:
+        return year
+    raise ValueError(MSG_YEAR_OUT_OF_RANGE)
 
 
 def _build_date(year_ce: int, month: int, day: int) -> date:
+    # year_ce comes from _ce_year, so it is always a year ``date`` can hold.
     if not 1 <= month <= 12:
         raise ValueError(f"วันที่ไม่ถูกต้อง ไม่มีเดือนที่ {month} {DATE_FORMAT_HINT}")
-    if not MINYEAR <= year_ce <= MAXYEAR:
-        raise ValueError(MSG_INVALID_DATE)
     days_in_month = calendar.monthrange(year_ce, month)[1]
     if not 1 <= day <= days_in_month:
         raise ValueError(
@@ -157,9 +167,10 @@ def parse_thai_date(text: str) -> date:
 
     Accepts "25/06/2564", "25/6/64", "2564-06-25", "2021-06-25", "25 มิถุนายน 2564",
     "25 มิ.ย. 64" (optionally with "พ.ศ." before the year) in Thai or Arabic digits.
-    Two-digit years are BE; a four-digit year above 2400 is BE, otherwise CE.
-    Raises ValueError with a Thai message that tells the user the expected format,
-    also for dates that do not exist such as 31/02/2564.
+    Two-digit years are BE ("64" is 2564); four-digit years 2400–2800 are BE and
+    1900–2200 are CE ("2021-06-25"); any other year (0001, 2300, 9999) is refused.
+    Raises ValueError with a Thai message that tells the user the expected format
+    or the accepted years, also for dates that do not exist such as 31/02/2564.
     """
     cleaned = to_arabic_digits(text).translate(_INVISIBLES).strip()
 

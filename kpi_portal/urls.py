@@ -20,6 +20,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("districts/<str:code>/", report_views.district_home, name="district_home"),
+    path(
+        "districts/<str:code>/certification/",
+        report_views.certification_queue,
+        name="certification_queue",
+    ),
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
     path("assignments/<int:pk>/sheet.pdf", print_views.sheet_pdf, name="assignment_sheet_pdf"),
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),

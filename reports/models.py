@@ -21,6 +21,7 @@ class Status(models.TextChoices):
     PDF and history line (through ``status_label``)."""
 
     DRAFT = "draft", _("ร่าง")
+    AWAITING_CERTIFICATION = "awaiting_certification", _("รอผู้อำนวยการเขตรับรอง")
     SUBMITTED = "submitted", _("ส่งแล้ว")
     RETURNED = "returned", _("ส่งกลับให้แก้ไข")
     EVALUATED = "evaluated", _("ประเมินแล้ว")
@@ -69,7 +70,7 @@ class Report(models.Model):
     )
     quarter = models.PositiveSmallIntegerField(_("ไตรมาส"), choices=QUARTER_CHOICES)
     status = models.CharField(
-        _("สถานะ"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("สถานะ"), max_length=30, choices=Status.choices, default=Status.DRAFT
     )
     result = models.DecimalField(_("ผลงาน"), max_digits=18, decimal_places=2, null=True, blank=True)
     narrative = models.TextField(_("รายงานผลการดำเนินงาน"), blank=True)
@@ -317,14 +318,42 @@ class LetterReference(models.Model):
         return f"{self.number} ({self.dated})"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Explanation(models.Model):
+    """The district's explanation of a warning (``reports.validation``) in one report."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="explanations", verbose_name=_("รายงาน")
+    )
+    # The rule's kind rather than the rule: an explanation given stays on record
+    # even if the office later turns the rule off.
+    rule = models.CharField(_("เรื่องที่ชี้แจง"), max_length=20)
+    text = models.TextField(_("คำชี้แจง"))
+    written_at = models.DateTimeField(_("ชี้แจงเมื่อ"), auto_now=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report_id", "rule"]
+        verbose_name = _("คำชี้แจง")
+        verbose_name_plural = _("คำชี้แจง")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "rule"], name="explanation_once_per_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.text[:60]}"
+
+
 class ReportTransition(models.Model):
     """One step of a report's lifecycle: who moved it, when, from what, to what and why."""
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("รายงาน")
     )
-    from_status = models.CharField(_("จากสถานะ"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("เป็นสถานะ"), max_length=20, choices=Status.choices)
+    from_status = models.CharField(_("จากสถานะ"), max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("เป็นสถานะ"), max_length=30, choices=Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

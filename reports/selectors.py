@@ -13,16 +13,18 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from districts.access import scope_assignments
-from districts.models import District, Division, ZoneGroup
+from districts.access import membership_of, scope_assignments
+from districts.models import District, Division, Role, ZoneGroup
 from indicators.calendar import district_windows, is_late, quarter_window
-from indicators.fiscal import QUARTERS
+from indicators.fiscal import QUARTERS, quarter_bounds
 from indicators.models import (
     Assignment,
     FiscalYear,
     Indicator,
     MeasurementKind,
+    MilestoneBasis,
     MilestoneStep,
     MilestoneSubItem,
     QuarterTarget,
@@ -30,8 +32,10 @@ from indicators.models import (
     StrategyNode,
 )
 from indicators.selectors import fiscal_years
+from kpi_portal.thaidigits import format_amount
 from reports.editing import district_lock
 from reports.models import (
+    EDITABLE_STATUSES,
     HANDED_IN_STATUSES,
     NOT_STARTED,
     EvidenceFile,
@@ -44,6 +48,7 @@ from reports.models import (
     YearSummary,
     status_label,
 )
+from reports.validation import Problem, report_problems
 
 
 class _ShowsStatus:
@@ -234,6 +239,72 @@ class ReportPage(_ShowsStatus):
     returned_comment: ReportTransition | None
     target: Decimal | None
     earlier_updates: list[RatioUpdate] = field(default_factory=list)
+    opens_on: dt.date | None = None
+    extension_reason: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    can_certify: bool = False
+    hand_in_to: str = Status.SUBMITTED
+
+    @property
+    def comment_title(self) -> str:
+        """Who sent the report back and how, above the reason they gave."""
+        comment = self.returned_comment
+        if comment is None:
+            return ""
+        if comment.to_status == Status.REOPENED:
+            return str(_("สยป. เปิดให้แก้ไขอีกครั้ง"))
+        if comment.from_status == Status.AWAITING_CERTIFICATION:
+            return str(_("ผู้อำนวยการเขตส่งกลับให้แก้ไข"))
+        return str(_("สยป. ส่งกลับให้แก้ไข"))
+
+    def problems_in(self, section: str) -> list[Problem]:
+        return [p for p in self.problems if p.section == section]
+
+    @property
+    def ratio_problems(self) -> list[Problem]:
+        return self.problems_in("ratio")
+
+    @property
+    def steps_problems(self) -> list[Problem]:
+        return self.problems_in("steps")
+
+    @property
+    def main_problems(self) -> list[Problem]:
+        return self.problems_in("main")
+
+    @property
+    def evidence_problems(self) -> list[Problem]:
+        return self.problems_in("evidence")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def blocking_count(self) -> int:
+        return sum(1 for p in self.problems if p.blocks)
+
+    @property
+    def milestone_summary(self) -> str:
+        """How the milestone result follows from the steps, in a sentence."""
+        indicator = self.assignment.indicator
+        if indicator.kind != MeasurementKind.MILESTONES or not self.steps:
+            return ""
+        done = [row for row in self.steps if row.progress]
+        if indicator.milestone_basis == MilestoneBasis.TO_DATE:
+            end = quarter_bounds(indicator.fiscal_year.year, self.quarter)[1]
+            due = [r for r in self.steps if r.step.due_date is not None and r.step.due_date <= end]
+            if due:
+                return _("ครบ %(done)s จาก %(due)s ขั้นตอนที่ถึงกำหนดภายในไตรมาสนี้") % {
+                    "done": sum(1 for r in due if r.progress),
+                    "due": len(due),
+                }
+        weight = sum((row.step.weight for row in done), Decimal(0))
+        return _("ดำเนินการแล้ว %(done)s จาก %(all)s ขั้นตอน น้ำหนักรวม %(weight)s") % {
+            "done": len(done),
+            "all": len(self.steps),
+            "weight": format_amount(weight),
+        }
 
     @property
     def indicator(self):  # type: ignore[no-untyped-def]
@@ -250,7 +321,9 @@ class ReportPage(_ShowsStatus):
         return (self.deadline - timezone.localdate()).days
 
 
-def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) -> ReportPage:
+def report_page(
+    assignment: Assignment, quarter: int, *, user_can_edit: bool, user: Any = None
+) -> ReportPage:
     """Load one quarter's report with its updates, steps and evidence."""
     assignment = (
         Assignment.objects.select_related("indicator__fiscal_year", "district", "division")
@@ -265,6 +338,7 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
             Prefetch("step_progress", queryset=StepProgress.objects.select_related("step")),
             "letters",
             "evidence_files",
+            "explanations",
             Prefetch("transitions", queryset=ReportTransition.objects.order_by("at", "id")),
         )
         .first()
@@ -296,11 +370,35 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
         )
     ]
     returned = None
-    if report is not None and report.status == Status.RETURNED:
-        returned = next(
-            (t for t in reversed(report.transitions.all()) if t.to_status == Status.RETURNED), None
-        )
+    if report is not None and report.status in EDITABLE_STATUSES:
+        # The reason the report is open again: the office's return or reopening, or the
+        # head sending it back; shown until the report is handed in again.
+        latest = report.transitions.all()
+        returned = latest[len(latest) - 1] if latest else None
+        if returned is not None and not returned.reason:
+            returned = None
+    problems: list[Problem] = []
+    if report is not None and (
+        report.status in EDITABLE_STATUSES or report.status == Status.AWAITING_CERTIFICATION
+    ):
+        report.assignment = assignment
+        problems = report_problems(report)
     targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
+    is_head = user is not None and (
+        user.is_superuser or getattr(membership_of(user), "role", None) == Role.HEAD
+    )
+    can_certify = (
+        report is not None
+        and report.status == Status.AWAITING_CERTIFICATION
+        and user_can_edit
+        and is_head
+        and not district_lock(status=None, window=window, today=today)
+    )
+    hand_in_to = (
+        Status.AWAITING_CERTIFICATION
+        if assignment.indicator.fiscal_year.head_certification and not is_head
+        else Status.SUBMITTED
+    )
     earlier_updates = []
     if assignment.indicator.kind == MeasurementKind.RATIO and quarter > 1:
         earlier_updates = list(
@@ -320,6 +418,11 @@ def report_page(assignment: Assignment, quarter: int, *, user_can_edit: bool) ->
         returned_comment=returned,
         target=targets.get(quarter),
         earlier_updates=earlier_updates,
+        opens_on=window.opens_on,
+        extension_reason=window.extension_reason if window.extended else "",
+        problems=problems,
+        can_certify=can_certify,
+        hand_in_to=hand_in_to,
     )
 
 
@@ -402,6 +505,21 @@ class HomeRow:
             return None
         return (self.next_deadline - timezone.localdate()).days
 
+    @property
+    def returned(self) -> list[QuarterRow]:
+        """The quarters sent back to the district, shown with their reasons."""
+        return [q for q in self.quarters if q.status == Status.RETURNED]
+
+
+@dataclass(frozen=True)
+class OpenQuarter:
+    """The quarter the district reports now: started, and its deadline not passed."""
+
+    quarter: int
+    deadline: dt.date
+    extended: bool
+    days_left: int
+
 
 @dataclass
 class DistrictHome:
@@ -412,6 +530,7 @@ class DistrictHome:
     division: Division | None
     rows: list[HomeRow]
     read_only: bool
+    open_quarter: OpenQuarter | None = None
 
 
 def district_home(
@@ -455,11 +574,17 @@ def district_home(
     if division_id is not None:
         assignments = assignments.filter(division_id=division_id)
     periods = {p.quarter: p for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)}
-    deadlines = {
-        q: window.deadline
-        for q, window in district_windows(fiscal_year, district.pk, periods.values()).items()
-        if window.deadline is not None
-    }
+    windows = district_windows(fiscal_year, district.pk, periods.values())
+    deadlines = {q: w.deadline for q, w in windows.items() if w.deadline is not None}
+    # The latest quarter that has started and that the district may still report.
+    open_quarter = next(
+        (
+            OpenQuarter(q, deadlines[q], windows[q].extended, (deadlines[q] - today).days)
+            for q in sorted(deadlines, reverse=True)
+            if quarter_bounds(fiscal_year.year, q)[0] <= today and windows[q].lock(today) is None
+        ),
+        None,
+    )
     rows = []
     # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
     report_url = reverse("report_page", args=[0, 0])  # /assignments/0/q0/
@@ -509,4 +634,51 @@ def district_home(
         division=next((d for d in district.divisions.all() if d.pk == division_id), None),
         rows=rows,
         read_only=not fiscal_year.is_open,
+        open_quarter=open_quarter,
+    )
+
+
+@dataclass
+class CertificationItem(_ShowsStatus):
+    report: Report
+    problems: list[Problem]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+@dataclass
+class CertificationQueue:
+    """รอรับรอง: a district's reports the officers handed to the head."""
+
+    district: District
+    items: list[CertificationItem]
+    is_head: bool
+
+
+def certification_queue(district: District, user: Any) -> CertificationQueue:
+    """The district's reports awaiting certification, with what the head must read."""
+    reports = (
+        Report.objects.filter(assignment__district=district, status=Status.AWAITING_CERTIFICATION)
+        .select_related("assignment__indicator__fiscal_year", "assignment__division", "updated_by")
+        .prefetch_related(
+            "ratio_updates",
+            "step_progress__step",
+            "evidence_files",
+            "letters",
+            "explanations",
+            "assignment__indicator__steps",
+            "assignment__indicator__checks",
+            "assignment__quarter_targets",
+        )
+        .order_by(
+            "assignment__indicator__fiscal_year__year", "assignment__indicator__code", "quarter"
+        )
+    )
+    membership = membership_of(user)
+    return CertificationQueue(
+        district=district,
+        items=[CertificationItem(report=r, problems=report_problems(r)) for r in reports],
+        is_head=user.is_superuser or getattr(membership, "role", None) == Role.HEAD,
     )

@@ -10,7 +10,6 @@ imports and tests can state when something happened.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -25,13 +24,16 @@ from districts.access import membership_of, sees_every_district
 from districts.models import Role
 from indicators.fiscal import QUARTERS, fiscal_year_bounds, quarter_bounds
 from indicators.models import Assignment, MeasurementKind, MilestoneBasis, MilestoneStep
+from indicators.services import deadline_grace
 from kpi_portal.audit import audited
 from kpi_portal.errors import ActionRefused
 from kpi_portal.text import tidy
+from kpi_portal.thaidate import thai_date
 from reports.editing import edit_check, is_district_staff
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
 from reports.models import (
     EvidenceFile,
+    Explanation,
     LetterReference,
     RatioUpdate,
     Report,
@@ -40,34 +42,55 @@ from reports.models import (
     StepProgress,
 )
 from reports.uploads import EvidenceRejected, check_evidence
+from reports.validation import Problem, blocking, report_problems
+
+#: The largest percentage a ratio update may produce (its stored column's limit).
+MAX_PERCENT = Decimal("9999999999.99")
 
 
 class ReportError(ActionRefused):
-    """A refused change to a report; the message is shown to the user as it is."""
+    """A refused change to a report; the message is shown to the user as it is.
+
+    ``field`` names the form field the message belongs beside, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-@dataclass(frozen=True)
 class VersionConflict(ReportError):
-    """Someone else saved the report since the user opened it."""
+    """Someone else changed the report (any part of it) since the user opened it."""
 
-    report: Report
-    expected_version: int
+    def __init__(self, *, report: Report, expected_version: int) -> None:
+        super().__init__(_("มีผู้อื่นบันทึกรายงานนี้ไปแล้วระหว่างที่คุณแก้ไข"))
+        self.report = report
+        self.expected_version = expected_version
 
-    def __str__(self) -> str:
-        return _("มีผู้อื่นบันทึกรายงานนี้ไปแล้วระหว่างที่คุณแก้ไข")
+
+class SubmissionRefused(ReportError):
+    """The report breaks rules that stop its submission; every problem is listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            _("ยังส่งรายงานไม่ได้ มี %(count)s เรื่องที่ต้องแก้ไขหรือชี้แจงก่อน") % {"count": len(problems)}
+        )
+        self.problems = problems
 
 
 #: The report lifecycle: from each status, the statuses it may move to.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.DRAFT: (Status.SUBMITTED,),
+    Status.DRAFT: (Status.SUBMITTED, Status.AWAITING_CERTIFICATION),
+    Status.AWAITING_CERTIFICATION: (Status.SUBMITTED, Status.DRAFT),
     Status.SUBMITTED: (Status.EVALUATED, Status.RETURNED),
-    Status.RETURNED: (Status.DRAFT, Status.SUBMITTED),
+    Status.RETURNED: (Status.DRAFT, Status.SUBMITTED, Status.AWAITING_CERTIFICATION),
     Status.EVALUATED: (Status.REOPENED,),
-    Status.REOPENED: (Status.SUBMITTED,),
+    Status.REOPENED: (Status.SUBMITTED, Status.AWAITING_CERTIFICATION),
 }
 
 #: Who may cause each target status (besides the system itself).
 _ACTOR_ROLES: dict[str, tuple[str, ...]] = {
+    Status.AWAITING_CERTIFICATION: (Role.OFFICER, Role.HEAD),
     Status.SUBMITTED: (Role.OFFICER, Role.HEAD),
     Status.DRAFT: (Role.OFFICER, Role.HEAD),
     Status.EVALUATED: (Role.EVALUATOR, Role.ADMINISTRATOR),
@@ -76,6 +99,7 @@ _ACTOR_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 _REASON_REQUIRED = (Status.RETURNED, Status.REOPENED)
+_DISTRICT_TARGETS = (Status.AWAITING_CERTIFICATION, Status.SUBMITTED, Status.DRAFT)
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -207,7 +231,7 @@ def report_update(
         fields["narrative"] = narrative
     if result is not None:
         if report.assignment.indicator.kind != MeasurementKind.VALUE:
-            raise ReportError(_("ผลงานของตัวชี้วัดนี้คำนวณจากข้อมูลที่กรอก พิมพ์เองไม่ได้"))
+            raise ReportError(_("ผลงานของตัวชี้วัดนี้คำนวณจากข้อมูลที่กรอก พิมพ์เองไม่ได้"), field="result")
         fields["result"] = result
     if fields:
         Report.objects.filter(pk=report.pk).update(**fields)
@@ -216,12 +240,67 @@ def report_update(
     return report
 
 
-def _check_in_fiscal_year(report: Report, day: dt.date, label: str) -> None:
-    start, end = fiscal_year_bounds(report.assignment.indicator.fiscal_year.year)
-    if not start <= day <= end:
+def _check_date(day: dt.date, low: dt.date, high: dt.date, *, rule: str, field: str) -> None:
+    """Refuse ``day`` outside [low, high], saying the range allowed."""
+    if low <= day <= high:
+        return
+    raise ReportError(
+        _("%(rule)s: ระหว่าง %(low)s ถึง %(high)s")
+        % {
+            "rule": rule,
+            "low": thai_date(low),
+            "high": thai_date(high),
+        },
+        field=field,
+    )
+
+
+def _check_as_of(report: Report, as_of: dt.date, now: dt.datetime | None) -> None:
+    """A ratio update is dated inside its report's quarter, and not after today."""
+    start, end = quarter_bounds(report.assignment.indicator.fiscal_year.year, report.quarter)
+    _check_date(
+        as_of,
+        start,
+        min(end, timezone.localdate(_now(now))),
+        rule=_("วันที่ของข้อมูลต้องอยู่ในไตรมาสที่ %(q)s และไม่เกินวันนี้") % {"q": report.quarter},
+        field="as_of",
+    )
+
+
+def _check_done_on(report: Report, done_on: dt.date, now: dt.datetime | None) -> None:
+    """A step is done inside the fiscal year, and not after today."""
+    year = report.assignment.indicator.fiscal_year.year
+    start, end = fiscal_year_bounds(year)
+    _check_date(
+        done_on,
+        start,
+        min(end, timezone.localdate(_now(now))),
+        rule=_("วันที่ดำเนินการแล้วเสร็จต้องอยู่ในปีงบประมาณ %(year)s และไม่เกินวันนี้") % {"year": year},
+        field="done_on",
+    )
+
+
+def _check_letter_date(report: Report, dated: dt.date, now: dt.datetime | None) -> None:
+    """A letter cited is dated from the start of the previous fiscal year to today."""
+    year = report.assignment.indicator.fiscal_year.year
+    _check_date(
+        dated,
+        fiscal_year_bounds(year - 1)[0],
+        timezone.localdate(_now(now)),
+        rule=_("วันที่ของหนังสือต้องอยู่ตั้งแต่ต้นปีงบประมาณ %(year)s ถึงวันนี้") % {"year": year - 1},
+        field="dated",
+    )
+
+
+def _check_amounts(numerator: Decimal, denominator: Decimal) -> None:
+    if denominator <= 0:
+        raise ReportError(_("ตัวหารต้องมากกว่าศูนย์"), field="denominator")
+    if numerator < 0:
+        raise ReportError(_("ตัวตั้งต้องไม่ติดลบ"), field="numerator")
+    if ratio_percent(numerator, denominator) > MAX_PERCENT:
         raise ReportError(
-            _("%(label)s ต้องอยู่ในปีงบประมาณ %(year)s")
-            % {"label": label, "year": report.assignment.indicator.fiscal_year.year}
+            _("ตัวตั้งมากกว่าตัวหารเกินกว่าที่ระบบเก็บได้ (ร้อยละเกิน 9,999,999,999.99) กรุณาตรวจสอบตัวเลข"),
+            field="numerator",
         )
 
 
@@ -242,11 +321,8 @@ def ratio_update_add(
     if report.assignment.indicator.kind != MeasurementKind.RATIO:
         raise ReportError(_("ตัวชี้วัดนี้ไม่ได้วัดผลเป็นสัดส่วน"))
     report_assert_editable(report=report, actor=actor, now=now)
-    if denominator <= 0:
-        raise ReportError(_("ตัวหารต้องมากกว่าศูนย์"))
-    if numerator < 0:
-        raise ReportError(_("ตัวตั้งต้องไม่ติดลบ"))
-    _check_in_fiscal_year(report, as_of, _("วันที่ของข้อมูล"))
+    _check_amounts(numerator, denominator)
+    _check_as_of(report, as_of, now)
     _bump(report, actor, expected_version)
     update = RatioUpdate.objects.create(
         report=report,
@@ -276,7 +352,7 @@ def step_mark_done(
     if step.indicator_id != report.assignment.indicator_id:
         raise ReportError(_("ขั้นตอนนี้ไม่ได้เป็นของตัวชี้วัดนี้"))
     report_assert_editable(report=report, actor=actor, now=now)
-    _check_in_fiscal_year(report, done_on, _("วันที่ดำเนินการแล้วเสร็จ"))
+    _check_done_on(report, done_on, now)
     _bump(report, actor, expected_version)
     progress, _created = StepProgress.objects.update_or_create(
         report=report, step=step, defaults={"done_on": done_on, "note": note}
@@ -301,8 +377,13 @@ def letter_add(
     """Cite an official letter as evidence."""
     report_assert_editable(report=report, actor=actor, now=now)
     number, title = tidy(number), tidy(title)
-    if not number or not title:
-        raise ReportError(_("กรุณากรอกเลขที่หนังสือและเรื่อง"))
+    if not number:
+        raise ReportError(_("กรุณากรอกเลขที่หนังสือ"), field="number")
+    if not title:
+        raise ReportError(_("กรุณากรอกชื่อเรื่องของหนังสือ"), field="title")
+    _check_letter_date(report, dated, now)
+    if step is not None and step.indicator_id != report.assignment.indicator_id:
+        raise ReportError(_("ขั้นตอนนี้ไม่ได้เป็นของตัวชี้วัดนี้"))
     _bump(report, actor, expected_version)
     return LetterReference.objects.create(
         report=report,
@@ -314,18 +395,88 @@ def letter_add(
     )
 
 
-def _check_transition_actor(report: Report, to_status: str, actor: Any) -> None:
+def _check_transition_actor(report: Report, from_status: str, to_status: str, actor: Any) -> None:
     if actor is None:
         return
     membership = membership_of(actor)
     role = membership.role if membership else None
-    if to_status in (Status.SUBMITTED, Status.DRAFT):
+    if to_status in _DISTRICT_TARGETS:
         if not is_district_staff(actor, report.assignment):
             raise ReportError(_("คุณไม่มีสิทธิ์แก้ไขรายงานของสำนักงานเขตนี้"))
     elif not sees_every_district(actor):
         raise ReportError(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ทำรายการนี้ได้"))
     if role is not None and role not in _ACTOR_ROLES[to_status] and not actor.is_superuser:
         raise ReportError(_("บทบาทของคุณทำรายการนี้ไม่ได้"))
+    certifies = report.assignment.indicator.fiscal_year.head_certification
+    is_head = role == Role.HEAD or actor.is_superuser
+    if to_status == Status.AWAITING_CERTIFICATION and not certifies:
+        raise ReportError(_("ปีงบประมาณนี้ไม่ต้องให้ผู้อำนวยการเขตรับรองก่อนส่ง"))
+    if from_status == Status.AWAITING_CERTIFICATION and not is_head:
+        raise ReportError(_("เฉพาะผู้อำนวยการเขตเท่านั้นที่รับรองหรือส่งกลับรายงานที่รอรับรองได้"))
+    if to_status == Status.SUBMITTED and certifies and not is_head:
+        raise ReportError(_("ปีงบประมาณนี้ต้องให้ผู้อำนวยการเขตรับรองก่อนส่ง สยป."))
+
+
+def _assert_may_hand_in(report: Report, actor: Any, now: dt.datetime | None) -> None:
+    """The district hands a report in (for certification or to the office) only while it
+    may still report the quarter, and only when nothing stops the submission."""
+    if actor is None:
+        return  # the system (imports, the demo) is held to neither the calendar nor the rules
+    status = None if report.status == Status.AWAITING_CERTIFICATION else report.status
+    check = edit_check(
+        assignment=report.assignment,
+        quarter=report.quarter,
+        status=status,
+        actor=actor,
+        today=timezone.localdate(_now(now)),
+    )
+    if not check.allowed:
+        raise ReportError(check.reason)
+    problems = report_problems(_with_parts(report))
+    stopping = blocking(problems)
+    if stopping:
+        raise SubmissionRefused(stopping)
+    # An explanation of a warning that no longer applies is not handed in with it.
+    Explanation.objects.filter(report=report).exclude(
+        rule__in=[p.code for p in problems if not p.is_error]
+    ).delete()
+
+
+def _with_parts(report: Report) -> Report:
+    """The report with everything the validation rules read, in a handful of queries."""
+    return (
+        Report.objects.select_related("assignment__indicator__fiscal_year")
+        .prefetch_related(
+            "ratio_updates",
+            "step_progress",
+            "evidence_files",
+            "letters",
+            "explanations",
+            "assignment__indicator__steps",
+            "assignment__indicator__checks",
+        )
+        .get(pk=report.pk)
+    )
+
+
+def _grant_grace(report: Report, to_status: str, actor: Any, now: dt.datetime | None) -> None:
+    """A report sent back late gets a few days to be corrected, on record with its reason."""
+    days = settings.REPORT_GRACE_DAYS
+    reasons: dict[str, str] = {
+        Status.RETURNED: _("ขยายอัตโนมัติ %(days)s วัน เพราะ สยป. ส่งรายงานกลับให้แก้ไข"),
+        Status.REOPENED: _("ขยายอัตโนมัติ %(days)s วัน เพราะ สยป. เปิดรายงานให้แก้ไขอีกครั้ง"),
+    }
+    reason = reasons[to_status] % {"days": days}
+    deadline_grace(
+        district_id=report.assignment.district_id,
+        fiscal_year_id=report.assignment.indicator.fiscal_year_id,
+        quarter=report.quarter,
+        today=timezone.localdate(_now(now)),
+        days=days,
+        reason=reason,
+        actor=actor,
+        now=now,
+    )
 
 
 @audited
@@ -345,22 +496,27 @@ def report_transition(
         .select_related("assignment__indicator__fiscal_year")
         .get(pk=report.pk)
     )
-    if to_status not in TRANSITIONS.get(report.status, ()):
+    from_status = report.status
+    if to_status not in TRANSITIONS.get(from_status, ()):
         raise ReportError(
             _("เปลี่ยนสถานะจาก “%(from)s” เป็น “%(to)s” ไม่ได้")
             % {"from": report.get_status_display(), "to": Status(to_status).label}
         )
-    _check_transition_actor(report, to_status, actor)
+    _check_transition_actor(report, from_status, to_status, actor)
     reason = tidy(reason)
-    if to_status in _REASON_REQUIRED and not reason:
-        raise ReportError(_("กรุณาระบุเหตุผล"))
+    if (
+        to_status in _REASON_REQUIRED
+        or (from_status == Status.AWAITING_CERTIFICATION and to_status == Status.DRAFT)
+    ) and not reason:
+        raise ReportError(_("กรุณาระบุเหตุผล"), field="reason")
     at = _now(now)
+    if to_status in (Status.SUBMITTED, Status.AWAITING_CERTIFICATION):
+        _assert_may_hand_in(report, actor, now)
     if to_status == Status.SUBMITTED:
-        report_assert_editable(report=report, actor=actor, now=now)
         fields = {**(fields or {}), "submitted_at": at, "submitted_by": actor}
     transition = ReportTransition.objects.create(
         report=report,
-        from_status=report.status,
+        from_status=from_status,
         to_status=to_status,
         actor=actor,
         at=at,
@@ -371,7 +527,137 @@ def report_transition(
     Report.objects.filter(pk=report.pk).update(
         status=to_status, version=report.version + 1, **(fields or {})
     )
+    if to_status in (Status.RETURNED, Status.REOPENED):
+        _grant_grace(report, to_status, actor, now)
     return transition
+
+
+def hand_in_status(report: Report, actor: Any) -> str:
+    """Where the district's "submit" takes this report: to the head for certification
+    (when the fiscal year asks for it and the actor is not the head) or to the office."""
+    fiscal_year = report.assignment.indicator.fiscal_year
+    if report.status == Status.AWAITING_CERTIFICATION or not fiscal_year.head_certification:
+        return Status.SUBMITTED
+    membership = membership_of(actor) if actor is not None else None
+    if actor is None or actor.is_superuser or (membership and membership.role == Role.HEAD):
+        return Status.SUBMITTED
+    return Status.AWAITING_CERTIFICATION
+
+
+def _save_explanations(report: Report, actor: Any, explanations: dict[str, str]) -> bool:
+    """Store the district's explanations of warnings; True when any changed."""
+    changed = False
+    current = {e.rule: e for e in report.explanations.all()}
+    for rule, text in explanations.items():
+        text = tidy(text).strip()
+        existing = current.get(rule)
+        if existing is None and text:
+            Explanation.objects.create(report=report, rule=rule, text=text, written_by=actor)
+            changed = True
+        elif existing is not None and existing.text != text:
+            if text:
+                existing.text, existing.written_by = text, actor
+                existing.save(update_fields=["text", "written_by", "written_at"])
+            else:
+                existing.delete()
+            changed = True
+    return changed
+
+
+@audited
+@transaction.atomic
+def report_save(
+    *,
+    report: Report,
+    actor: Any,
+    expected_version: int | None,
+    narrative: str | None = None,
+    result: Decimal | None = None,
+    explanations: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Save the report's own fields (narrative, typed result, explanations) if any changed.
+
+    Unchanged input costs no new version, so a submission that carries the page's
+    fields as they were is not refused as a conflict with itself.
+    """
+    report_assert_editable(report=report, actor=actor, now=now)
+    changed = (narrative is not None and narrative != report.narrative) or (
+        result is not None and result != report.result
+    )
+    if explanations:
+        current = {e.rule: e.text for e in report.explanations.all()}
+        changed = changed or any(
+            tidy(text).strip() != current.get(rule, "") for rule, text in explanations.items()
+        )
+    if not changed:
+        if expected_version is not None and expected_version != report.version:
+            report.refresh_from_db()
+            if expected_version != report.version:
+                raise VersionConflict(report=report, expected_version=expected_version)
+        return report
+    report_update(
+        report=report,
+        actor=actor,
+        expected_version=expected_version,
+        narrative=narrative,
+        result=result,
+        now=now,
+    )
+    if explanations:
+        _save_explanations(report, actor, explanations)
+    return report
+
+
+@audited
+def report_submit(
+    *,
+    report: Report,
+    actor: Any,
+    expected_version: int | None,
+    narrative: str | None = None,
+    result: Decimal | None = None,
+    explanations: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> ReportTransition:
+    """The district's "submit": what the page holds is saved, every rule is checked, and
+    the report goes to the head for certification or to the office.
+
+    The page's own fields are saved first and stay saved when a rule then stops the
+    submission (``SubmissionRefused`` lists every problem), so nothing typed is lost.
+    """
+    report_save(
+        report=report,
+        actor=actor,
+        expected_version=expected_version,
+        narrative=narrative,
+        result=result,
+        explanations=explanations,
+        now=now,
+    )
+    return report_transition(
+        report=report, to_status=hand_in_status(report, actor), actor=actor, now=now
+    )
+
+
+@audited
+@transaction.atomic
+def report_certify(*, report: Report, actor: Any, now: dt.datetime | None = None) -> None:
+    """The district head certifies a report: it goes to the evaluation office."""
+    if report.status != Status.AWAITING_CERTIFICATION:
+        raise ReportError(_("รายงานนี้ไม่ได้รอการรับรองแล้ว"))
+    report_transition(report=report, to_status=Status.SUBMITTED, actor=actor, now=now)
+
+
+@audited
+@transaction.atomic
+def report_send_back(
+    *, report: Report, actor: Any, reason: str, now: dt.datetime | None = None
+) -> None:
+    """The district head sends a report back to the officer, saying why."""
+    if report.status != Status.AWAITING_CERTIFICATION:
+        raise ReportError(_("รายงานนี้ไม่ได้รอการรับรองแล้ว"))
+    report_transition(report=report, to_status=Status.DRAFT, actor=actor, reason=reason, now=now)
 
 
 def _ratio_update_for(report: Report, pk: int) -> RatioUpdate:
@@ -392,17 +678,15 @@ def ratio_update_edit(
     numerator: Decimal,
     denominator: Decimal,
     note: str = "",
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> RatioUpdate:
     """Correct an earlier update; the result follows the latest update again."""
     report_assert_editable(report=report, actor=actor, now=now)
+    _bump(report, actor, expected_version)
     update = _ratio_update_for(report, update_id)
-    if denominator <= 0:
-        raise ReportError(_("ตัวหารต้องมากกว่าศูนย์"))
-    if numerator < 0:
-        raise ReportError(_("ตัวตั้งต้องไม่ติดลบ"))
-    _check_in_fiscal_year(report, as_of, _("วันที่ของข้อมูล"))
-    _bump(report, actor, None)
+    _check_amounts(numerator, denominator)
+    _check_as_of(report, as_of, now)
     RatioUpdate.objects.filter(pk=update.pk).update(
         as_of=as_of, numerator=numerator, denominator=denominator, note=note
     )
@@ -414,11 +698,16 @@ def ratio_update_edit(
 @audited
 @transaction.atomic
 def ratio_update_delete(
-    *, report: Report, actor: Any, update_id: int, now: dt.datetime | None = None
+    *,
+    report: Report,
+    actor: Any,
+    update_id: int,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     report_assert_editable(report=report, actor=actor, now=now)
+    _bump(report, actor, expected_version)
     update = _ratio_update_for(report, update_id)
-    _bump(report, actor, None)
     update.delete()
     report_recompute(report=report)
 
@@ -426,11 +715,16 @@ def ratio_update_delete(
 @audited
 @transaction.atomic
 def step_unmark(
-    *, report: Report, actor: Any, step: MilestoneStep, now: dt.datetime | None = None
+    *,
+    report: Report,
+    actor: Any,
+    step: MilestoneStep,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Take back a step marked done in this quarter's report."""
     report_assert_editable(report=report, actor=actor, now=now)
-    _bump(report, actor, None)
+    _bump(report, actor, expected_version)
     StepProgress.objects.filter(report=report, step=step).delete()
     report_recompute(report=report)
 
@@ -444,6 +738,7 @@ def evidence_add(
     upload: UploadedFile,
     step: MilestoneStep | None = None,
     description: str = "",
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> EvidenceFile:
     """Attach a file after checking what it really is and how big it is."""
@@ -453,8 +748,8 @@ def evidence_add(
     try:
         content_type = check_evidence(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     except EvidenceRejected as rejected:
-        raise ReportError(str(rejected)) from None
-    _bump(report, actor, None)
+        raise ReportError(str(rejected), field="file") from None
+    _bump(report, actor, expected_version)
     original_name = PurePath(upload.name or "evidence").name[:255]
     return EvidenceFile.objects.create(
         report=report,
@@ -471,13 +766,18 @@ def evidence_add(
 @audited
 @transaction.atomic
 def evidence_delete(
-    *, report: Report, actor: Any, evidence_id: int, now: dt.datetime | None = None
+    *,
+    report: Report,
+    actor: Any,
+    evidence_id: int,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     report_assert_editable(report=report, actor=actor, now=now)
+    _bump(report, actor, expected_version)
     evidence = report.evidence_files.filter(pk=evidence_id).first()
     if evidence is None:
         raise ReportError(_("ไม่พบไฟล์นี้ อาจถูกลบไปแล้ว"))
-    _bump(report, actor, None)
     stored = evidence.file
     evidence.delete()
     # Remove the stored bytes only once the row is gone for good.
@@ -489,10 +789,15 @@ def evidence_delete(
 @audited
 @transaction.atomic
 def letter_delete(
-    *, report: Report, actor: Any, letter_id: int, now: dt.datetime | None = None
+    *,
+    report: Report,
+    actor: Any,
+    letter_id: int,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     report_assert_editable(report=report, actor=actor, now=now)
+    _bump(report, actor, expected_version)
     deleted, _rows = report.letters.filter(pk=letter_id).delete()
     if not deleted:
         raise ReportError(_("ไม่พบหนังสือนี้ อาจถูกลบไปแล้ว"))
-    _bump(report, actor, None)

@@ -9,6 +9,8 @@ from reports import views
 urlpatterns = [
     path("", views.report_detail, name="report_page"),
     path("submit/", views.report_submit, name="report_submit"),
+    path("certify/", views.report_certify, name="report_certify"),
+    path("send-back/", views.report_send_back, name="report_send_back"),
     path("ratio/", views.ratio_add, name="ratio_add"),
     path("ratio/preview/", views.ratio_preview, name="ratio_preview"),
     path("ratio/<int:update_id>/", views.ratio_edit, name="ratio_edit"),

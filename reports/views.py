@@ -8,20 +8,23 @@ version) swapped out of band.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from districts.access import get_district_for_user
 from indicators.access import get_assignment_for_user
-from indicators.models import Assignment, MeasurementKind
+from indicators.models import Assignment, CheckKind, MeasurementKind
 from indicators.selectors import fiscal_year_for_page
 from kpi_portal.http import HtmxHttpRequest, parse_int
 from kpi_portal.thaidigits import format_amount
@@ -34,6 +37,8 @@ from reports.models import EvidenceFile, RatioUpdate, Report, Status
 from reports.selectors import assignment_sheet, report_page
 
 TEMPLATE = "reports/report.html"
+EXPLANATION_MAX = 20_000
+StrOrPromise = str | Promise
 DATABASE_DOWN = _("ระบบฐานข้อมูลขัดข้องชั่วคราว จึงยังไม่ได้บันทึก ข้อมูลที่พิมพ์ยังอยู่ในหน้านี้ กรุณาลองใหม่อีกครั้งในอีกสักครู่")
 
 
@@ -64,7 +69,7 @@ def _render(
     status: int = 200,
     **forms: Any,
 ) -> HttpResponse:
-    page = report_page(assignment, quarter, user_can_edit=can_edit)
+    page = report_page(assignment, quarter, user_can_edit=can_edit, user=request.user)
     context = {
         "page": page,
         # Partials are rendered on their own under htmx, outside any {% with %}.
@@ -127,10 +132,67 @@ def _report(assignment: Assignment, quarter: int, request: HtmxHttpRequest) -> R
     return services.report_start(assignment=assignment, quarter=quarter, actor=request.user)
 
 
+def _expected_version(request: HtmxHttpRequest) -> int | None:
+    """The report version the page was showing when the user acted (every form sends it)."""
+    return parse_int(request.POST.get("version"))
+
+
+def _explanations(request: HtmxHttpRequest) -> dict[str, str]:
+    """The explanations of warnings typed on the page, by rule."""
+    prefix = "explain-"
+    return {
+        key.removeprefix(prefix): str(value)[:EXPLANATION_MAX]
+        for key, value in request.POST.items()
+        if key.startswith(prefix) and key.removeprefix(prefix) in CheckKind.values
+    }
+
+
+def _act(
+    request: HtmxHttpRequest,
+    assignment: Assignment,
+    quarter: int,
+    can_edit: bool,
+    section: str,
+    action: Callable[[], object],
+    *,
+    form: forms.Form | None = None,
+    form_name: str = "",
+    **context: Any,
+) -> HttpResponse:
+    """Run one change to a part of the report and answer with its section.
+
+    A refusal is shown beside the field it is about (or above the form), a
+    conflict with someone else's change shows the section as it now is with what
+    the user typed still in the form, and a database failure keeps the input too.
+    """
+    if form_name:
+        context[form_name] = form
+    try:
+        action()
+    except DatabaseError:
+        connection.close()  # the next query opens a fresh connection
+        context[f"{section}_error"] = DATABASE_DOWN
+        return _render(
+            request, assignment, quarter, can_edit, section=section, status=503, **context
+        )
+    except services.VersionConflict as conflict:
+        return _failed(
+            request, assignment, quarter, can_edit, section, conflict=conflict.report, **context
+        )
+    except services.ReportError as error:
+        if form is not None:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error))
+        else:
+            context[f"{section}_error"] = str(error)
+        return _failed(request, assignment, quarter, can_edit, section, **context)
+    return _done(request, assignment, quarter, can_edit, section)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
-    """The quarterly report page; POST saves the narrative (and a typed result)."""
+    """The quarterly report page; POST saves the narrative, a typed result, explanations."""
     assignment, can_edit = get_quarter_for_user(
         request, pk, quarter, write=request.method == "POST"
     )
@@ -140,13 +202,13 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
     if not form.is_valid():
         return _failed(request, assignment, quarter, can_edit, "main", report_form=form)
     try:
-        report = _report(assignment, quarter, request)
-        services.report_update(
-            report=report,
+        services.report_save(
+            report=_report(assignment, quarter, request),
             actor=request.user,
             expected_version=form.cleaned_data["version"],
             narrative=form.cleaned_data["narrative"],
             result=form.cleaned_data.get("result"),
+            explanations=_explanations(request),
         )
     except DatabaseError:
         form.add_error(None, DATABASE_DOWN)
@@ -160,11 +222,15 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             "main",
             report_form=form,
             conflict=conflict.report,
+            explained=_explanations(request),
         )
     except services.ReportError as error:
-        form.add_error(None, str(error))
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, str(error))
         return _failed(request, assignment, quarter, can_edit, "main", report_form=form)
-    return _done(request, assignment, quarter, can_edit, "main")
+    if request.htmx:
+        return _render(request, assignment, quarter, can_edit, section="main", saved=True)
+    return redirect(_page_url(assignment, quarter))
 
 
 @login_required
@@ -172,17 +238,23 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
 def ratio_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = RatioUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ratio_update_add(
-                report=_report(assignment, quarter, request),
-                actor=request.user,
-                **form.cleaned_data,
-            )
-            return _done(request, assignment, quarter, can_edit, "ratio")
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-    return _failed(request, assignment, quarter, can_edit, "ratio", ratio_form=form)
+    if not form.is_valid():
+        return _failed(request, assignment, quarter, can_edit, "ratio", ratio_form=form)
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "ratio",
+        lambda: services.ratio_update_add(
+            report=_report(assignment, quarter, request),
+            actor=request.user,
+            expected_version=_expected_version(request),
+            **form.cleaned_data,
+        ),
+        form=form,
+        form_name="ratio_form",
+    )
 
 
 @login_required
@@ -201,19 +273,26 @@ def ratio_edit(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) 
             ratio_error=_("ไม่พบข้อมูลนี้ อาจถูกลบไปแล้ว กรุณาตรวจสอบรายการด้านล่าง"),
         )
     form = RatioUpdateForm(request.POST, prefix=f"u{update_id}")
-    if form.is_valid():
-        try:
-            services.ratio_update_edit(
-                report=_report(assignment, quarter, request),
-                actor=request.user,
-                update_id=update_id,
-                **form.cleaned_data,
-            )
-            return _done(request, assignment, quarter, can_edit, "ratio")
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-    return _failed(
-        request, assignment, quarter, can_edit, "ratio", edit_form=form, edit_id=update_id
+    if not form.is_valid():
+        return _failed(
+            request, assignment, quarter, can_edit, "ratio", edit_form=form, edit_id=update_id
+        )
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "ratio",
+        lambda: services.ratio_update_edit(
+            report=_report(assignment, quarter, request),
+            actor=request.user,
+            update_id=update_id,
+            expected_version=_expected_version(request),
+            **form.cleaned_data,
+        ),
+        form=form,
+        form_name="edit_form",
+        edit_id=update_id,
     )
 
 
@@ -221,13 +300,19 @@ def ratio_edit(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) 
 @require_POST
 def ratio_delete(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
-    try:
-        services.ratio_update_delete(
-            report=_report(assignment, quarter, request), actor=request.user, update_id=update_id
-        )
-    except services.ReportError as error:
-        return _failed(request, assignment, quarter, can_edit, "ratio", ratio_error=str(error))
-    return _done(request, assignment, quarter, can_edit, "ratio")
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "ratio",
+        lambda: services.ratio_update_delete(
+            report=_report(assignment, quarter, request),
+            actor=request.user,
+            update_id=update_id,
+            expected_version=_expected_version(request),
+        ),
+    )
 
 
 @login_required
@@ -250,24 +335,39 @@ def step_save(request: HtmxHttpRequest, pk: int, quarter: int, step_id: int) -> 
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     step = get_object_or_404(assignment.indicator.steps, pk=step_id)
     form = StepForm(request.POST, prefix=f"s{step_id}")
-    if form.is_valid():
-        try:
-            report = _report(assignment, quarter, request)
-            if form.cleaned_data["done"]:
-                services.step_mark_done(
-                    report=report,
-                    actor=request.user,
-                    step=step,
-                    done_on=form.cleaned_data["done_on"],
-                    note=form.cleaned_data["note"],
-                )
-            else:
-                services.step_unmark(report=report, actor=request.user, step=step)
-            return _done(request, assignment, quarter, can_edit, "steps")
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-    return _failed(
-        request, assignment, quarter, can_edit, "steps", step_form=form, step_form_id=step_id
+    context = {"step_form_id": step_id}
+    if not form.is_valid():
+        return _failed(request, assignment, quarter, can_edit, "steps", step_form=form, **context)
+
+    def save() -> None:
+        report = _report(assignment, quarter, request)
+        if form.cleaned_data["done"]:
+            services.step_mark_done(
+                report=report,
+                actor=request.user,
+                step=step,
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["note"],
+                expected_version=_expected_version(request),
+            )
+        else:
+            services.step_unmark(
+                report=report,
+                actor=request.user,
+                step=step,
+                expected_version=_expected_version(request),
+            )
+
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "steps",
+        save,
+        form=form,
+        form_name="step_form",
+        **context,
     )
 
 
@@ -276,25 +376,31 @@ def step_save(request: HtmxHttpRequest, pk: int, quarter: int, step_id: int) -> 
 def evidence_upload(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        raw_step = request.POST.get("step") or ""
-        step_id = parse_int(raw_step)
-        step = assignment.indicator.steps.filter(pk=step_id).first() if step_id else None
-        if raw_step and step is None:
-            form.add_error("file", _("ขั้นตอนที่เลือกไม่มีในตัวชี้วัดนี้ กรุณาเลือกใหม่"))
-            return _failed(request, assignment, quarter, can_edit, "evidence", evidence_form=form)
-        try:
-            services.evidence_add(
-                report=_report(assignment, quarter, request),
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                step=step,
-            )
-            return _done(request, assignment, quarter, can_edit, "evidence")
-        except services.ReportError as error:
-            form.add_error("file", str(error))
-    return _failed(request, assignment, quarter, can_edit, "evidence", evidence_form=form)
+    if not form.is_valid():
+        return _failed(request, assignment, quarter, can_edit, "evidence", evidence_form=form)
+    raw_step = request.POST.get("step") or ""
+    step_id = parse_int(raw_step)
+    step = assignment.indicator.steps.filter(pk=step_id).first() if step_id else None
+    if raw_step and step is None:
+        form.add_error("file", _("ขั้นตอนที่เลือกไม่มีในตัวชี้วัดนี้ กรุณาเลือกใหม่"))
+        return _failed(request, assignment, quarter, can_edit, "evidence", evidence_form=form)
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "evidence",
+        lambda: services.evidence_add(
+            report=_report(assignment, quarter, request),
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+            step=step,
+            expected_version=_expected_version(request),
+        ),
+        form=form,
+        form_name="evidence_form",
+    )
 
 
 @login_required
@@ -303,17 +409,19 @@ def evidence_delete(
     request: HtmxHttpRequest, pk: int, quarter: int, evidence_id: int
 ) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
-    try:
-        services.evidence_delete(
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "evidence",
+        lambda: services.evidence_delete(
             report=_report(assignment, quarter, request),
             actor=request.user,
             evidence_id=evidence_id,
-        )
-    except services.ReportError as error:
-        return _failed(
-            request, assignment, quarter, can_edit, "evidence", evidence_error=str(error)
-        )
-    return _done(request, assignment, quarter, can_edit, "evidence")
+            expected_version=_expected_version(request),
+        ),
+    )
 
 
 @login_required
@@ -346,51 +454,190 @@ def evidence_download(
 def letter_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = LetterForm(request.POST)
-    if form.is_valid():
-        try:
-            services.letter_add(
-                report=_report(assignment, quarter, request),
-                actor=request.user,
-                **form.cleaned_data,
-            )
-            return _done(request, assignment, quarter, can_edit, "evidence")
-        except services.ReportError as error:
-            form.add_error(None, str(error))
-    return _failed(request, assignment, quarter, can_edit, "evidence", letter_form=form)
+    if not form.is_valid():
+        return _failed(request, assignment, quarter, can_edit, "evidence", letter_form=form)
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "evidence",
+        lambda: services.letter_add(
+            report=_report(assignment, quarter, request),
+            actor=request.user,
+            expected_version=_expected_version(request),
+            **form.cleaned_data,
+        ),
+        form=form,
+        form_name="letter_form",
+    )
 
 
 @login_required
 @require_POST
 def letter_delete(request: HtmxHttpRequest, pk: int, quarter: int, letter_id: int) -> HttpResponse:
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
-    try:
-        services.letter_delete(
-            report=_report(assignment, quarter, request), actor=request.user, letter_id=letter_id
-        )
-    except services.ReportError as error:
-        return _failed(
-            request, assignment, quarter, can_edit, "evidence", evidence_error=str(error)
-        )
-    return _done(request, assignment, quarter, can_edit, "evidence")
+    return _act(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        "evidence",
+        lambda: services.letter_delete(
+            report=_report(assignment, quarter, request),
+            actor=request.user,
+            letter_id=letter_id,
+            expected_version=_expected_version(request),
+        ),
+    )
 
 
 @login_required
 @require_POST
 def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
+    """Submit the report with what the page holds (narrative, result, explanations).
+
+    A full-page form post: a refusal comes back as the whole page with every
+    problem beside its field and a summary at the submit button.
+    """
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
+    form = ReportForm(request.POST, value_kind=assignment.indicator.kind == MeasurementKind.VALUE)
+    if not form.is_valid():
+        return _render(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            status=422,
+            report_form=form,
+            submit_error=_("ยังไม่ได้ส่ง: กรุณาแก้ไขข้อมูลที่แจ้งไว้ก่อน"),
+        )
     try:
         report = _report(assignment, quarter, request)
-        services.report_transition(report=report, to_status=Status.SUBMITTED, actor=request.user)
+        services.report_submit(
+            report=report,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            narrative=form.cleaned_data["narrative"],
+            result=form.cleaned_data.get("result"),
+            explanations=_explanations(request),
+        )
     except DatabaseError:
-        return _database_down(
-            request, assignment, quarter, can_edit, "submit", submit_error=DATABASE_DOWN
+        connection.close()
+        return _render(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            status=503,
+            report_form=form,
+            submit_error=DATABASE_DOWN,
+        )
+    except services.VersionConflict as conflict:
+        return _render(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            status=422,
+            report_form=form,
+            conflict=conflict.report,
+            explained=_explanations(request),
+            submit_error=_("ยังไม่ได้ส่ง: มีผู้อื่นบันทึกรายงานนี้ระหว่างที่คุณแก้ไข"),
+        )
+    except services.SubmissionRefused as refused:
+        # The page's own fields were saved; what stops the submission is listed.
+        return _render(
+            request, assignment, quarter, can_edit, status=422, submit_error=str(refused)
         )
     except services.ReportError as error:
-        return _failed(request, assignment, quarter, can_edit, "submit", submit_error=str(error))
-    url = _page_url(assignment, quarter)
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+        return _render(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            status=422,
+            report_form=form,
+            submit_error=str(error),
+        )
+    messages.success(
+        request,
+        _("ส่งรายงานให้ผู้อำนวยการเขตรับรองแล้ว")
+        if Report.objects.filter(pk=report.pk, status=Status.AWAITING_CERTIFICATION).exists()
+        else _("ส่งรายงานให้ สยป. แล้ว"),
+    )
+    return redirect(_page_url(assignment, quarter))
+
+
+def _certification_action(
+    request: HtmxHttpRequest,
+    pk: int,
+    quarter: int,
+    act: Callable[[Report], object],
+    done: StrOrPromise,
+) -> HttpResponse:
+    assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
+    report = get_object_or_404(Report, assignment=assignment, quarter=quarter)
+    back = request.POST.get("next") == "queue"
+    try:
+        act(report)
+    except services.ReportError as error:
+        if back:
+            messages.error(request, str(error))
+            return redirect("certification_queue", code=assignment.district.code)
+        return _render(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            status=422,
+            certify_error=str(error),
+            send_back_reason=request.POST.get("reason", ""),
+        )
+    messages.success(request, str(done))
+    if back:
+        return redirect("certification_queue", code=assignment.district.code)
+    return redirect(_page_url(assignment, quarter))
+
+
+@login_required
+@require_POST
+def report_certify(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
+    """The district head certifies the report: it goes to the evaluation office."""
+    return _certification_action(
+        request,
+        pk,
+        quarter,
+        lambda report: services.report_certify(report=report, actor=request.user),
+        _("รับรองแล้ว รายงานส่งถึง สยป. แล้ว"),
+    )
+
+
+@login_required
+@require_POST
+def report_send_back(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
+    """The district head sends the report back to the officer with a comment."""
+    return _certification_action(
+        request,
+        pk,
+        quarter,
+        lambda report: services.report_send_back(
+            report=report, actor=request.user, reason=request.POST.get("reason", "")[:5000]
+        ),
+        _("ส่งกลับให้เจ้าหน้าที่แก้ไขแล้ว"),
+    )
+
+
+@login_required
+@require_GET
+def certification_queue(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """รอรับรอง: the district's reports awaiting the head's certification, with their content."""
+    district = get_district_for_user(request, code)
+    return render(
+        request,
+        "reports/certification.html",
+        {"page": selectors.certification_queue(district, request.user)},
+    )
 
 
 @login_required

@@ -116,3 +116,11 @@ def timesince_days(value: object) -> int:
     from django.utils import timezone
 
     return max(0, (timezone.now() - value).days)
+
+
+@register.filter
+def lookup(mapping: object, key: object) -> object:
+    """``mapping[key]``, or None when there is no mapping or no such key."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None

@@ -66,15 +66,151 @@
       const form = area.form;
       if (form) {
         form.addEventListener("htmx:afterRequest", function (event) {
-          if (event.detail.successful && event.detail.elt === form) {
+          if (event.detail.successful && form.contains(event.detail.elt)) {
             window.localStorage.removeItem(key);
           }
         });
       }
     });
+    // A report handed in no longer needs the browser's copy of its text.
+    root.querySelectorAll("[data-autosave-done]").forEach(function (done) {
+      window.localStorage.removeItem("kpi-draft:" + done.dataset.autosaveDone);
+    });
   }
   autosave(document);
   document.body.addEventListener("htmx:afterSwap", function (event) {
     autosave(event.detail.target.isConnected ? event.detail.target : document);
+  });
+
+  // Every form of the report page names the version it was showing; after a
+  // section is saved the status bar carries the new one, and all forms follow,
+  // so the officer's own saves never look like someone else's.
+  function syncVersion() {
+    const current = document.getElementById("report-version");
+    if (!current) {
+      return;
+    }
+    document.querySelectorAll("input[data-report-version]").forEach(function (input) {
+      input.value = current.value;
+    });
+  }
+
+  // Explanations typed in the checks panel survive the panel being redrawn
+  // after another section was saved.
+  let typedExplanations = {};
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    typedExplanations = {};
+    document.querySelectorAll("textarea[name^='explain-']").forEach(function (area) {
+      typedExplanations[area.name] = area.value;
+    });
+  });
+
+  function restoreExplanations() {
+    document.querySelectorAll("textarea[name^='explain-']").forEach(function (area) {
+      if (Object.prototype.hasOwnProperty.call(typedExplanations, area.name)) {
+        area.value = typedExplanations[area.name];
+      }
+    });
+  }
+
+  // After a swap: say what happened (a save, or the first error) to screen
+  // readers, and move the focus to the first error so the officer sees it.
+  function afterSwap(root, failed) {
+    syncVersion();
+    restoreExplanations();
+    const live = document.getElementById("live");
+    const firstError = failed
+      ? root.querySelector("[aria-invalid='true'], .error[role='alert'], .field-error")
+      : null;
+    if (firstError) {
+      const target = firstError.matches("input, textarea, select")
+        ? firstError
+        : firstError.closest("section, form") || firstError;
+      if (!target.matches("input, textarea, select, a, button, [tabindex]")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus({ preventScroll: false });
+      if (live) {
+        live.textContent = (firstError.textContent || "").trim();
+      }
+      return;
+    }
+    const saved = root.querySelector("[data-saved]");
+    if (saved && live) {
+      live.textContent = saved.textContent.trim();
+    }
+  }
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    const root = event.detail.target && event.detail.target.isConnected
+      ? event.detail.target
+      : document;
+    const xhr = event.detail.xhr;
+    afterSwap(root, Boolean(xhr && xhr.status >= 400));
+  });
+
+  // A full-page answer with errors (a refused submission) opens on its summary.
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.getElementById("submit-error");
+    if (summary) {
+      summary.focus();
+    }
+  });
+
+  function changed(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "hidden" || field.type === "submit" || field.type === "button") {
+        return false;
+      }
+      if (field.type === "file") {
+        return field.files && field.files.length > 0;
+      }
+      if (field.type === "checkbox" || field.type === "radio") {
+        return field.checked !== field.defaultChecked;
+      }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  // Submitting never ignores what was typed elsewhere on the page: the report's
+  // own fields go with the submission; any other form changed but not saved
+  // (a ratio row, a step, a chosen file, a letter) is named and stops it.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-submit-report]");
+    if (!button) {
+      return;
+    }
+    const pending = [];
+    document.querySelectorAll("form[data-unsaved-name]").forEach(function (form) {
+      if (changed(form)) {
+        let name = form.dataset.unsavedName;
+        const file = form.querySelector("input[type='file']");
+        if (file && file.files && file.files.length) {
+          name += " (" + file.files[0].name + ")";
+        }
+        pending.push(name);
+      }
+    });
+    const guard = document.getElementById("unsaved-guard");
+    if (pending.length) {
+      event.preventDefault();
+      if (guard) {
+        guard.textContent = button.dataset.unsavedIntro + " " + pending.join(" · ");
+        guard.hidden = false;
+        guard.setAttribute("tabindex", "-1");
+        guard.focus();
+      }
+      return;
+    }
+    if (guard) {
+      guard.hidden = true;
+    }
+    if (!window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+    }
   });
 })();

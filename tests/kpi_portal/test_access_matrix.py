@@ -55,6 +55,9 @@ RULES = {
     "assignment_sheet_pdf": DISTRICT_READ,
     "report_page": DISTRICT_WRITE,
     "report_submit": DISTRICT_WRITE,
+    "report_certify": DISTRICT_WRITE,
+    "report_send_back": DISTRICT_WRITE,
+    "certification_queue": DISTRICT_READ,
     "ratio_add": DISTRICT_WRITE,
     "ratio_preview": DISTRICT_WRITE,
     "ratio_edit": DISTRICT_WRITE,
@@ -80,6 +83,8 @@ RULES = {
 
 POST_ONLY = {
     "report_submit",
+    "report_certify",
+    "report_send_back",
     "ratio_add",
     "ratio_preview",
     "ratio_edit",
@@ -95,6 +100,7 @@ POST_ONLY = {
 }
 GET_ONLY = {
     "district_home",
+    "certification_queue",
     "assignment_sheet",
     "assignment_sheet_pdf",
     "evidence_download",

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WORKERS = 8
+START_VERSION = 2  # the report as the workers find it: started, one ratio update added
 REQUEST_TIMEOUT = 30.0
 CONFLICT = "มีผู้อื่นบันทึกรายงานนี้ระหว่างที่คุณแก้ไข"
 WORKER_SCRIPT = Path(__file__).with_name("http_worker.py")
@@ -59,6 +61,16 @@ def budget_q1(transactional_db: None) -> Assignment:
             "granted_at": timezone.now(),
         },
     )
+    # The quarter's figures are in; only its narrative is being written.
+    report = services.report_start(assignment=assignment, quarter=1, actor=officer)
+    services.ratio_update_add(
+        report=report,
+        actor=officer,
+        as_of=dt.date(2020, 12, 30),
+        numerator=Decimal("13048289.81"),
+        denominator=Decimal("126392040.00"),
+    )
+    assert Report.objects.get(pk=report.pk).version == START_VERSION
     return assignment
 
 
@@ -132,8 +144,7 @@ def test_simultaneous_saves_and_submissions_of_one_report(
     answers = run_workers(live_server.url, posts, page)
     assert time.monotonic() - started < 60
 
-    saves = [(a, texts[i]) for i, a in enumerate(answers) if i % 2 == 0]
-    submits = [a for i, a in enumerate(answers) if i % 2 == 1]
+    is_submit = [i % 2 == 1 for i in range(WORKERS)]
     for answer in answers:
         # A definite answer: success (a redirect back to the page) or a Thai refusal.
         assert answer["status"] in (302, 422), answer
@@ -143,24 +154,29 @@ def test_simultaneous_saves_and_submissions_of_one_report(
             assert answer["location"].endswith(page), answer
 
     report = Report.objects.get(assignment=budget_q1, quarter=1)  # exactly one row
-    saved = [text for answer, text in saves if answer["status"] == 302]
-    submitted = [a for a in submits if a["status"] == 302]
-    # Every page was read before any post: all saves started from version 1.
-    assert {a["version_sent"] for a in answers} == {1}
-    assert len(saved) <= 1
-    assert len(submitted) == 1
-    # No lost update: the stored text is the one winning save (or still empty).
-    assert report.narrative == (saved[0] if saved else "")
-    # Each successful write claimed exactly one version.
-    assert report.version == 1 + len(saved) + len(submitted)
-    assert report.status == Status.SUBMITTED
-    assert report.submitted_at is not None
-    transitions = list(report.transitions.values_list("from_status", "to_status"))
-    assert sorted(transitions) == [("", Status.DRAFT), (Status.DRAFT, Status.SUBMITTED)]
-    # Losing saves were told about the conflict or that the report is no longer editable.
-    for answer, _text in saves:
-        if answer["status"] == 422:
-            assert answer["conflict"] or any("แก้ไขไม่ได้" in e for e in answer["errors"])
+    # Every page was read before any post: all writes started from the same version.
+    assert {a["version_sent"] for a in answers} == {START_VERSION}
+    # A submission saves the page's text first, under the same version check as a
+    # save: of all the writers exactly one wins, and every other is told why.
+    winners = [i for i, a in enumerate(answers) if a["status"] == 302]
+    assert len(winners) == 1
+    winner = winners[0]
+    # No lost update: the stored text is the winner's.
+    assert report.narrative == texts[winner]
+    transitions = sorted(report.transitions.values_list("from_status", "to_status"))
+    if is_submit[winner]:
+        # The text's save and the status change each claimed one version.
+        assert report.version == START_VERSION + 2
+        assert report.status == Status.SUBMITTED
+        assert report.submitted_at is not None
+        assert transitions == [("", Status.DRAFT), (Status.DRAFT, Status.SUBMITTED)]
+    else:
+        assert report.version == START_VERSION + 1
+        assert report.status == Status.DRAFT
+        assert transitions == [("", Status.DRAFT)]
+    for i, answer in enumerate(answers):
+        if i != winner:
+            assert answer["conflict"] or any("แก้ไขไม่ได้" in e for e in answer["errors"]), answer
     assert_constraints_hold()
 
 
@@ -169,13 +185,15 @@ def test_simultaneous_saves_of_an_open_draft_lose_nothing(
 ) -> None:
     officer = get_user_model().objects.get(username="phranakhon")
     report = services.report_start(assignment=budget_q1, quarter=1, actor=officer)
-    services.report_update(report=report, actor=officer, expected_version=1, narrative="ฉบับแรก")
+    services.report_update(
+        report=report, actor=officer, expected_version=START_VERSION, narrative="ฉบับแรก"
+    )
     page = reverse("report_page", args=[budget_q1.pk, 1])
     texts = [f"ข้อความของผู้บันทึกคนที่ {i}" for i in range(WORKERS)]
 
     answers = run_workers(live_server.url, [(page, t) for t in texts], page)
 
-    assert {a["version_sent"] for a in answers} == {2}
+    assert {a["version_sent"] for a in answers} == {START_VERSION + 1}
     winners = [texts[i] for i, a in enumerate(answers) if a["status"] == 302]
     losers = [a for a in answers if a["status"] != 302]
     assert len(winners) == 1, answers
@@ -183,7 +201,7 @@ def test_simultaneous_saves_of_an_open_draft_lose_nothing(
         assert answer["status"] == 422 and answer["conflict"], answer
     report.refresh_from_db()
     assert report.narrative == winners[0]
-    assert report.version == 3
+    assert report.version == START_VERSION + 2
     assert report.status == Status.DRAFT
     assert Report.objects.filter(assignment=budget_q1, quarter=1).count() == 1
     assert ReportTransition.objects.filter(report=report).count() == 1

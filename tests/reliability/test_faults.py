@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -64,7 +65,14 @@ def open_report(demo_data: None) -> Report:
     )
     officer = get_user_model().objects.get(username="phranakhon")
     report = services.report_start(assignment=assignment, quarter=1, actor=officer)
-    services.report_update(report=report, actor=officer, expected_version=1, narrative="ร่างเดิม")
+    services.ratio_update_add(
+        report=report,
+        actor=officer,
+        as_of=dt.date(2020, 12, 30),
+        numerator=Decimal("13048289.81"),
+        denominator=Decimal("126392040.00"),
+    )
+    services.report_update(report=report, actor=officer, expected_version=2, narrative="ร่างเดิม")
     report.refresh_from_db()
     return report
 
@@ -122,7 +130,8 @@ def post_with_dropped_connection(report: Report, action: str) -> Any:
             "create",
             drop_connection_after(ReportTransition.objects.create),
         )
-        url, data = reverse("report_submit", args=args), {}
+        url = reverse("report_submit", args=args)
+        data = {"version": str(report.version), "narrative": report.narrative}
     else:
         patch = mock.patch.object(services, "_bump", drop_connection_after(services._bump))
         url = reverse("report_page", args=args)
@@ -150,7 +159,8 @@ def test_dropped_connection_leaves_nothing_half_written(open_report: Report, act
     client.force_login(officer)
     args = [open_report.assignment_id, 1]
     if action == "submit":
-        assert client.post(reverse("report_submit", args=args)).status_code == 302
+        data = {"version": str(before["version"]), "narrative": before["narrative"]}
+        assert client.post(reverse("report_submit", args=args), data).status_code == 302
         assert Report.objects.get(pk=open_report.pk).status == Status.SUBMITTED
     else:
         data = {"version": str(before["version"]), "narrative": "บันทึกได้แล้ว"}

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
 from pytest_django import Settings
 
 from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
+from reports import services
 from reports.models import Report
 from tests.personas import PHRA_NAKHON
+
+
+def fill_budget_q1(report: Report, actor: Any, narrative: str = "เบิกจ่ายตามแผน") -> Report:
+    """Give Phra Nakhon's Q1 budget report what every submission needs: an update and a text."""
+    services.ratio_update_add(
+        report=report,
+        actor=actor,
+        as_of=dt.date(2020, 12, 30),
+        numerator=Decimal("13048289.81"),
+        denominator=Decimal("126392040.00"),
+    )
+    services.report_update(report=report, actor=actor, expected_version=None, narrative=narrative)
+    report.refresh_from_db()
+    return report
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from reports import services
 from reports.models import EvidenceFile, Report, Status
 from tests.helpers import streamed, visible_text
 from tests.personas import PHRA_NAKHON, Personas
+from tests.reports.conftest import fill_budget_q1
 
 if TYPE_CHECKING:
     from tests.helpers import ClientResponse
@@ -167,13 +168,16 @@ class TestReportingFlow:
             ("numerator", "NaN", "เช่น 1,234,567.89"),
             ("numerator", "1e308", "เช่น 1,234,567.89"),
             ("as_of", "29/02/2566", "กุมภาพันธ์"),
-            ("as_of", "01/10/2564", "ต้องอยู่ในปีงบประมาณ 2564"),
+            ("as_of", "01/10/2564", "ระหว่าง 1 ตุลาคม 2563 ถึง 31 ธันวาคม 2563"),
+            ("as_of", "15/03/2564", "วันที่ของข้อมูลต้องอยู่ในไตรมาสที่ 1 และไม่เกินวันนี้"),
+            ("as_of", "30/09/2563", "ระหว่าง 1 ตุลาคม 2563 ถึง 31 ธันวาคม 2563"),
+            ("numerator", "100000000000", "เกินกว่าที่ระบบเก็บได้"),
         ],
     )
     def test_bad_input_changes_nothing_and_says_why_in_thai(
         self, personas: Personas, open_budget: Assignment, field: str, value: str, message: str
     ) -> None:
-        data = {"as_of": "30/12/2563", "denominator": "100", "numerator": "10", field: value}
+        data = {"as_of": "30/12/2563", "denominator": "1", "numerator": "1", field: value}
         response = self.post(personas, reverse("ratio_add", args=[open_budget.pk, 1]), data)
         assert response.status_code == 422
         assert message in visible_text(response)
@@ -268,19 +272,23 @@ class TestReportingFlow:
         assert "ไฟล์ใหญ่เกิน" in visible_text(response)
         assert not EvidenceFile.objects.exists()
 
-    def test_submit_makes_the_report_read_only(
+    def test_submit_saves_the_typed_narrative_and_makes_the_report_read_only(
         self, personas: Personas, open_budget: Assignment
     ) -> None:
-        self.post(
+        report = services.report_start(assignment=open_budget, quarter=1, actor=personas.officer_pn)
+        fill_budget_q1(report, personas.officer_pn, narrative="ร่างแรก")
+        # The narrative was changed on the page but not saved: it goes with the submission.
+        response = self.post(
             personas,
-            reverse("report_page", args=[open_budget.pk, 1]),
-            {"narrative": "พร้อมส่ง", "version": "1"},
+            reverse("report_submit", args=[open_budget.pk, 1]),
+            {"narrative": "พร้อมส่ง", "version": str(report.version)},
+            htmx=False,
         )
-        response = self.post(personas, reverse("report_submit", args=[open_budget.pk, 1]), {})
-        assert response.status_code == 200
-        assert response["HX-Redirect"] == reverse("report_page", args=[open_budget.pk, 1])
+        assert response.status_code == 302
+        assert response["Location"] == reverse("report_page", args=[open_budget.pk, 1])
         report = Report.objects.get(assignment=open_budget, quarter=1)
         assert (report.status, report.submitted_by) == (Status.SUBMITTED, personas.officer_pn)
+        assert report.narrative == "พร้อมส่ง"
         again = self.post(
             personas,
             reverse("report_page", args=[open_budget.pk, 1]),
@@ -289,6 +297,37 @@ class TestReportingFlow:
         assert again.status_code == 422
         assert "แก้ไขไม่ได้" in visible_text(again)
         assert Report.objects.get(pk=report.pk).narrative == "พร้อมส่ง"
+
+    def test_an_empty_report_is_refused_saying_what_is_missing(
+        self, personas: Personas, open_budget: Assignment
+    ) -> None:
+        response = self.post(
+            personas,
+            reverse("report_submit", args=[open_budget.pk, 1]),
+            {"narrative": "", "version": "1"},
+            htmx=False,
+        )
+        assert response.status_code == 422
+        text = visible_text(response)
+        assert "ยังส่งรายงานไม่ได้ มี 2 เรื่องที่ต้องแก้ไขหรือชี้แจงก่อน" in text
+        assert "ยังไม่มีข้อมูลความก้าวหน้า (ตัวตั้ง/ตัวหาร) ของไตรมาสนี้" in text
+        assert "ยังไม่ได้เขียนรายงานผลการดำเนินงานของไตรมาสนี้" in text
+        assert Report.objects.get(assignment=open_budget, quarter=1).status == Status.DRAFT
+
+    def test_a_refused_submission_keeps_the_narrative_typed(
+        self, personas: Personas, open_budget: Assignment
+    ) -> None:
+        response = self.post(
+            personas,
+            reverse("report_submit", args=[open_budget.pk, 1]),
+            {"narrative": "ข้อความที่พิมพ์ไว้ก่อนกดส่ง", "version": "1"},
+            htmx=False,
+        )
+        assert response.status_code == 422
+        report = Report.objects.get(assignment=open_budget, quarter=1)
+        assert (report.status, report.narrative) == (Status.DRAFT, "ข้อความที่พิมพ์ไว้ก่อนกดส่ง")
+        assert "ข้อความที่พิมพ์ไว้ก่อนกดส่ง" in response.content.decode()
+        assert "ยังไม่ได้เขียนรายงานผลการดำเนินงาน" not in visible_text(response)
 
 
 @pytest.mark.django_db
@@ -347,6 +386,7 @@ def test_returned_report_shows_the_comment_and_is_editable_again(
     personas: Personas, open_budget: Assignment
 ) -> None:
     report = services.report_start(assignment=open_budget, quarter=1, actor=personas.officer_pn)
+    fill_budget_q1(report, personas.officer_pn)
     services.report_transition(report=report, to_status=Status.SUBMITTED, actor=personas.officer_pn)
     services.report_transition(
         report=report,
@@ -372,8 +412,11 @@ def test_returned_report_shows_the_comment_and_is_editable_again(
 def test_district_head_may_submit(personas: Personas, open_budget: Assignment) -> None:
     personas.head_hk.membership.district = open_budget.district
     personas.head_hk.membership.save()
+    report = services.report_start(assignment=open_budget, quarter=1, actor=personas.head_hk)
+    fill_budget_q1(report, personas.head_hk)
     response = personas.client(personas.head_hk).post(
-        reverse("report_submit", args=[open_budget.pk, 1])
+        reverse("report_submit", args=[open_budget.pk, 1]),
+        {"narrative": report.narrative, "version": str(report.version)},
     )
     assert response.status_code == 302
     report = Report.objects.get(assignment=open_budget, quarter=1)
