@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from kpi_portal.thaidigits import format_amount, format_score
 from reports.models import (
     HANDED_IN_STATUSES,
     NOT_STARTED,
+    Explanation,
     Report,
     ReportTransition,
     Status,
@@ -46,6 +47,7 @@ class Cell:
     score: Decimal | None
     full_score: Decimal | None
     late: bool
+    explained: bool = False  # the district explained warnings of its report
     # Text filled in once per cell by office_matrix: a 50 x 100 matrix is 5,000
     # cells, and formatting them through template tags was most of the page.
     status_label: str = ""
@@ -145,6 +147,9 @@ def office_matrix(
             # The submission's local date comes from the database: converting 5,000
             # datetimes to the local zone in Python was a tenth of the page.
             report_submitted_on=TruncDate("quarter_report__submitted_at"),
+            explained=Exists(
+                Explanation.objects.filter(report_id=OuterRef("quarter_report__id"))
+            ),
         )
         .order_by()
         .values_list(
@@ -157,6 +162,7 @@ def office_matrix(
             "quarter_report__score",
             "quarter_report__full_score",
             "report_submitted_on",
+            "explained",
         )
     )
     labels = {value: label for value, label in status_legend()}
@@ -174,6 +180,7 @@ def office_matrix(
         score,
         full_score,
         submitted_on,
+        explained,
     ) in rows_in:
         late = is_late(
             deadlines.for_district(district_id),
@@ -190,6 +197,7 @@ def office_matrix(
                 score,
                 full_score,
                 late,
+                explained,
             ),
             labels,
             late_label,
@@ -233,12 +241,14 @@ def office_matrix(
 
 
 def review_queue() -> QuerySet[Report]:
-    """Submitted reports, oldest submission first (served by report_status_submitted)."""
+    """Submitted reports, oldest submission first (served by report_status_submitted),
+    each with the number of warnings its district explained (a flag for the evaluator)."""
     return (
         Report.objects.filter(status=Status.SUBMITTED)
         .select_related(
             "assignment__indicator__fiscal_year", "assignment__district", "submitted_by"
         )
+        .annotate(explained=Count("explanations"))
         .order_by("submitted_at", "id")
     )
 
@@ -266,7 +276,10 @@ def report_for_scoring(pk: int) -> Report:
             Prefetch("step_progress", queryset=StepProgress.objects.select_related("step")),
             "letters",
             "evidence_files",
+            "explanations",
             "assignment__quarter_targets",
+            "assignment__indicator__steps",
+            "assignment__indicator__checks",
             Prefetch(
                 "transitions",
                 queryset=ReportTransition.objects.select_related("actor").order_by("at", "id"),

@@ -32,6 +32,7 @@ from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.history import report_history
+from reports.validation import report_problems
 from reports.models import Report, Status, status_legend
 
 _int = parse_int
@@ -99,6 +100,8 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
         "extension_form": extra.pop("extension_form", None) or ExtensionForm(),
         "next_report": next_in_queue(report),
         "history": report_history(report),
+        # The warnings the district explained when it submitted, as they stand.
+        "warnings": [p for p in report_problems(report) if not p.is_error],
         **extra,
     }
 

@@ -26,6 +26,8 @@ def matrix_cells(cells: Sequence[Cell | None]) -> SafeString:
     not_assigned = f'<td class="cell cell-none" aria-label="{escape(_("ไม่ได้มอบหมาย"))}"></td>'
     parts = []
     labels: dict[str, str] = {}  # a dozen distinct labels, escaped once
+    flag_text = escape(_("มีคำชี้แจง"))
+    flag = f'<span class="cell-flag" title="{flag_text}">⚑ {flag_text}</span>'
     for cell in cells:
         if cell is None:
             parts.append(not_assigned)
@@ -37,6 +39,8 @@ def matrix_cells(cells: Sequence[Cell | None]) -> SafeString:
             inner += f'<span class="cell-result">{escape(cell.result_text)}</span>'
         if cell.score_text:
             inner += f'<span class="cell-score">{escape(cell.score_text)}</span>'
+        if cell.explained:
+            inner += flag
         if cell.url:
             inner = f'<a href="{escape(cell.url)}">{inner}</a>'
         late = " cell-late" if cell.late else ""
