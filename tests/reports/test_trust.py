@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.sites import site
@@ -479,13 +480,13 @@ class TestConflictsOnEveryPart:
         two_officers: tuple[Report, int],
         action: str,
         settings: Settings,
-        tmp_path: object,
+        tmp_path: Path,
     ) -> None:
         settings.MEDIA_ROOT = tmp_path
         report, seen = two_officers
         self._second_person_adds_a_row(personas, report)
         data: dict[str, object] = {"version": str(seen)}
-        typed = {
+        typed_by_action: dict[str, dict[str, object]] = {
             "ratio_add": {"as_of": thai_numeric(today()), "denominator": "400", "numerator": "7"},
             "letter_add": {
                 "number": "กท 9/99",
@@ -493,7 +494,8 @@ class TestConflictsOnEveryPart:
                 "title": "เรื่องที่พิมพ์ไว้",
             },
             "evidence_upload": {"file": SimpleUploadedFile("ก.pdf", PDF), "description": "ใบเสร็จ"},
-        }[action]
+        }
+        typed = typed_by_action[action]
         data.update(typed)
         response = personas.client(personas.officer_pn).post(
             reverse(action, args=[budget_now.pk, report.quarter]),
