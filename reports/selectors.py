@@ -378,9 +378,9 @@ def report_page(
         if returned is not None and not returned.reason:
             returned = None
     problems: list[Problem] = []
-    if report is not None and (
-        report.status in EDITABLE_STATUSES or report.status == Status.AWAITING_CERTIFICATION
-    ):
+    if report is not None:
+        # Listed beside the fields while the report can change; once handed in, its
+        # warnings stay on the page with the district's explanations.
         report.assignment = assignment
         problems = report_problems(report)
     targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}

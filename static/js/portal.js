@@ -120,7 +120,9 @@
     restoreExplanations();
     const live = document.getElementById("live");
     const firstError = failed
-      ? root.querySelector("[aria-invalid='true'], .error[role='alert'], .field-error")
+      ? root.querySelector(
+          "[aria-invalid='true'], .error[role='alert']:not([hidden]), .field-error"
+        )
       : null;
     if (firstError) {
       const target = firstError.matches("input, textarea, select")
@@ -168,9 +170,10 @@
         return field.checked !== field.defaultChecked;
       }
       if (field.tagName === "SELECT") {
-        return Array.prototype.some.call(field.options, function (option) {
-          return option.selected !== option.defaultSelected;
-        });
+        // Without a preselected option the browser shows the first one.
+        const options = Array.prototype.slice.call(field.options);
+        const preset = options.findIndex(function (option) { return option.defaultSelected; });
+        return field.selectedIndex !== (preset === -1 ? 0 : preset);
       }
       return field.value !== field.defaultValue;
     });
