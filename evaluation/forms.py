@@ -74,9 +74,15 @@ class ReopenForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
+    """Shown on the scoring page beside the score form: its ids are its own."""
+
     deadline = ThaiDateField(label=_("ขยายกำหนดส่งถึง"))
     reason = TextField(
         label=_("เหตุผล"),
         max_length=2000,
         error_messages={"required": _("กรุณาระบุเหตุผลของการขยายกำหนดส่ง")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_extend_%s")
+        super().__init__(*args, **kwargs)

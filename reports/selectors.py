@@ -223,6 +223,11 @@ class StepRow:
     progress: StepProgress | None
     overdue: bool
 
+    @property
+    def saved_key(self) -> str:
+        """Where the page confirms a save of this step (``saved_at`` of the view)."""
+        return f"step-{self.step.pk}"
+
 
 @dataclass
 class ReportPage(_ShowsStatus):
@@ -530,7 +535,7 @@ class DistrictHome:
     division: Division | None
     rows: list[HomeRow]
     read_only: bool
-    open_quarter: OpenQuarter | None = None
+    open_quarters: list[OpenQuarter] = field(default_factory=list)
 
 
 def district_home(
@@ -576,15 +581,13 @@ def district_home(
     periods = {p.quarter: p for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)}
     windows = district_windows(fiscal_year, district.pk, periods.values())
     deadlines = {q: w.deadline for q, w in windows.items() if w.deadline is not None}
-    # The latest quarter that has started and that the district may still report.
-    open_quarter = next(
-        (
-            OpenQuarter(q, deadlines[q], windows[q].extended, (deadlines[q] - today).days)
-            for q in sorted(deadlines, reverse=True)
-            if quarter_bounds(fiscal_year.year, q)[0] <= today and windows[q].lock(today) is None
-        ),
-        None,
-    )
+    # The quarters that have started and that the district may still report, the one
+    # due first first: from 1 to 15 January, quarter 1 (due on the 15th) and quarter 2.
+    open_quarters = [
+        OpenQuarter(q, deadlines[q], windows[q].extended, (deadlines[q] - today).days)
+        for q in sorted(deadlines, key=lambda q: (deadlines[q], q))
+        if quarter_bounds(fiscal_year.year, q)[0] <= today and windows[q].lock(today) is None
+    ]
     rows = []
     # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
     report_url = reverse("report_page", args=[0, 0])  # /assignments/0/q0/
@@ -634,7 +637,7 @@ def district_home(
         division=next((d for d in district.divisions.all() if d.pk == division_id), None),
         rows=rows,
         read_only=not fiscal_year.is_open,
-        open_quarter=open_quarter,
+        open_quarters=open_quarters,
     )
 
 

@@ -96,10 +96,29 @@ def _render(
 
 
 def _done(
-    request: HtmxHttpRequest, assignment: Assignment, quarter: int, can_edit: bool, section: str
+    request: HtmxHttpRequest,
+    assignment: Assignment,
+    quarter: int,
+    can_edit: bool,
+    section: str,
+    *,
+    saved_at: str = "",
+    saved_message: StrOrPromise = "",
 ) -> HttpResponse:
+    """A change went through: under htmx its section again, saying so beside the button
+    that made it (``saved_at``) and to screen readers; otherwise back to the page."""
     if request.htmx:
-        return _render(request, assignment, quarter, can_edit, section=section)
+        return _render(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            section=section,
+            saved_at=saved_at or section,
+            saved_message=saved_message or _("บันทึกแล้ว"),
+        )
+    if saved_message:
+        messages.success(request, str(saved_message))
     return redirect(_page_url(assignment, quarter))
 
 
@@ -157,6 +176,8 @@ def _act(
     *,
     form: forms.Form | None = None,
     form_name: str = "",
+    saved_at: str = "",
+    saved_message: StrOrPromise = "",
     **context: Any,
 ) -> HttpResponse:
     """Run one change to a part of the report and answer with its section.
@@ -186,7 +207,15 @@ def _act(
         else:
             context[f"{section}_error"] = str(error)
         return _failed(request, assignment, quarter, can_edit, section, **context)
-    return _done(request, assignment, quarter, can_edit, section)
+    return _done(
+        request,
+        assignment,
+        quarter,
+        can_edit,
+        section,
+        saved_at=saved_at,
+        saved_message=saved_message,
+    )
 
 
 @login_required
@@ -228,9 +257,7 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
         field = error.field if error.field in form.fields else None
         form.add_error(field, str(error))
         return _failed(request, assignment, quarter, can_edit, "main", report_form=form)
-    if request.htmx:
-        return _render(request, assignment, quarter, can_edit, section="main", saved=True)
-    return redirect(_page_url(assignment, quarter))
+    return _done(request, assignment, quarter, can_edit, "main", saved_message=_("บันทึกร่างแล้ว"))
 
 
 @login_required
@@ -254,6 +281,8 @@ def ratio_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
         ),
         form=form,
         form_name="ratio_form",
+        saved_at="ratio-add",
+        saved_message=_("เพิ่มข้อมูลแล้ว"),
     )
 
 
@@ -293,6 +322,7 @@ def ratio_edit(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int) 
         form=form,
         form_name="edit_form",
         edit_id=update_id,
+        saved_message=_("แก้ไขข้อมูลแล้ว"),
     )
 
 
@@ -312,6 +342,7 @@ def ratio_delete(request: HtmxHttpRequest, pk: int, quarter: int, update_id: int
             update_id=update_id,
             expected_version=_expected_version(request),
         ),
+        saved_message=_("ลบข้อมูลแล้ว"),
     )
 
 
@@ -367,6 +398,8 @@ def step_save(request: HtmxHttpRequest, pk: int, quarter: int, step_id: int) -> 
         save,
         form=form,
         form_name="step_form",
+        saved_at=f"step-{step_id}",
+        saved_message=_("บันทึกขั้นตอนที่ %(n)s แล้ว") % {"n": step.number},
         **context,
     )
 
@@ -400,6 +433,8 @@ def evidence_upload(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResp
         ),
         form=form,
         form_name="evidence_form",
+        saved_at="file",
+        saved_message=_("อัปโหลดแล้ว"),
     )
 
 
@@ -421,6 +456,7 @@ def evidence_delete(
             evidence_id=evidence_id,
             expected_version=_expected_version(request),
         ),
+        saved_message=_("ลบไฟล์แล้ว"),
     )
 
 
@@ -470,6 +506,8 @@ def letter_add(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
         ),
         form=form,
         form_name="letter_form",
+        saved_at="letter",
+        saved_message=_("เพิ่มหนังสือแล้ว"),
     )
 
 
@@ -489,6 +527,7 @@ def letter_delete(request: HtmxHttpRequest, pk: int, quarter: int, letter_id: in
             letter_id=letter_id,
             expected_version=_expected_version(request),
         ),
+        saved_message=_("ลบหนังสือแล้ว"),
     )
 
 

@@ -78,6 +78,12 @@ def _page(report: Report) -> str:
 
 
 def _checked(browser: Browser, name: str) -> None:
+    duplicates = browser.page.evaluate(
+        """() => { const seen = {}; document.querySelectorAll('[id]').forEach(
+            e => { seen[e.id] = (seen[e.id] || 0) + 1; });
+            return Object.keys(seen).filter(id => seen[id] > 1); }"""
+    )
+    assert duplicates == [], f"{name}: duplicate ids {duplicates}"
     browser.assert_accessible(name)
     browser.assert_no_sideways_scroll(name)
     browser.screenshot(name)
@@ -277,3 +283,19 @@ def test_a_date_outside_the_quarter_is_explained_beside_the_field(
     assert form.locator("input[name=numerator]").input_value() == "20"
     _checked(officer, "ratio-date-refused-phone")
     assert Report.objects.get(pk=report.pk).ratio_updates.count() == 1
+
+    # Corrected, the row is added and the page says so beside the button and aloud.
+    form.locator("input[name=as_of]").fill(thai_date_numeric(timezone.localdate()))
+    form.locator("button[type=submit]").click()
+    officer.page.wait_for_selector("#ratio-add .saved")
+    assert officer.page.locator("#ratio-add .saved").inner_text() == "✓ เพิ่มข้อมูลแล้ว"
+    officer.page.wait_for_function(
+        "document.getElementById('live').textContent.includes('เพิ่มข้อมูลแล้ว')"
+    )
+    assert Report.objects.get(pk=report.pk).ratio_updates.count() == 2
+    # The narrative's save says it too.
+    officer.page.fill("#id_narrative", "เบิกจ่ายตามแผน")
+    officer.page.click("#main-form button[type=submit]")
+    officer.page.wait_for_selector("#main .saved")
+    assert "บันทึกร่างแล้ว" in officer.page.locator("#main .saved").inner_text()
+    _checked(officer, "ratio-added-saved-phone")

@@ -7,10 +7,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from districts.models import District
+from indicators.fiscal import current_fiscal_year, quarter_of
 from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
+from indicators.services import deadline_extend
+from kpi_portal.thaidate import thai_date
 from reports.models import Report, ReportTransition, Status
+from reports.selectors import district_home
 from tests.helpers import visible_text
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
 
@@ -152,3 +157,54 @@ class TestDistrictHome:
             )
             Report.objects.create(assignment=assignment, quarter=1, result=Decimal(1))
         assert count() == before
+
+
+@pytest.mark.django_db
+class TestOpenQuarter:
+    """The home names the quarters open for reporting and their deadlines."""
+
+    @staticmethod
+    def home(today: dt.date) -> list[tuple[int, dt.date, bool]]:
+        page = district_home(
+            District.objects.get(code=PHRA_NAKHON),
+            FiscalYear.objects.get(year=2564),
+            today=today,
+        )
+        return [(q.quarter, q.deadline, q.extended) for q in page.open_quarters]
+
+    def test_in_the_middle_of_a_quarter_it_names_that_quarter(self, demo: None) -> None:
+        assert self.home(dt.date(2021, 5, 1)) == [(3, dt.date(2021, 7, 15), False)]
+
+    def test_early_in_a_quarter_the_one_due_first_comes_first(self, demo: None) -> None:
+        # 10 January: quarter 1 is due on the 15th, quarter 2 has just opened.
+        assert [q for q, _d, _e in self.home(dt.date(2021, 1, 10))] == [1, 2]
+
+    def test_an_extension_moves_the_deadline_shown(self, personas: Personas) -> None:
+        deadline_extend(
+            district=District.objects.get(code=PHRA_NAKHON),
+            period=ReportingPeriod.objects.get(fiscal_year__year=2564, quarter=3),
+            deadline=dt.date(2021, 7, 31),
+            reason="น้ำท่วม",
+            actor=personas.evaluator,
+        )
+        assert self.home(dt.date(2021, 7, 20)) == [
+            (3, dt.date(2021, 7, 31), True),  # past its own deadline, open by the extension
+            (4, dt.date(2021, 10, 15), False),
+        ]
+
+    def test_a_closed_year_has_no_open_quarter(self, demo: None) -> None:
+        FiscalYear.objects.filter(year=2564).update(is_open=False)
+        assert self.home(dt.date(2021, 5, 1)) == []
+
+    def test_the_page_names_the_quarter_and_the_deadline(self, personas: Personas) -> None:
+        today = timezone.localdate()
+        text = visible_text(personas.client(personas.officer_pn).get(home_url(PHRA_NAKHON)))
+        quarter = quarter_of(today)
+        deadline = ReportingPeriod.objects.get(
+            fiscal_year__year=current_fiscal_year(), quarter=quarter
+        ).deadline
+        assert f"ไตรมาสที่ {quarter} · ส่งภายใน {thai_date(deadline)}" in text
+        past = visible_text(
+            personas.client(personas.officer_pn).get(home_url(PHRA_NAKHON, year=2564))
+        )
+        assert "ขณะนี้ไม่มีไตรมาสที่เปิดรับรายงานในปีงบประมาณนี้" in past
