@@ -22,13 +22,16 @@ from evaluation import services as evaluation_services
 from indicators.fiscal import QUARTERS, current_fiscal_year
 from indicators.models import (
     Assignment,
+    CheckKind,
     FiscalYear,
     Indicator,
     MilestoneStep,
     MilestoneSubItem,
     QuarterTarget,
     ReportingPeriod,
+    Severity,
     StrategyNode,
+    ValidationRule,
 )
 from reports import services
 from reports.measures import equal_weights
@@ -324,6 +327,16 @@ def load_demo() -> list[DemoUser]:
         budget_now = _indicator(fiscal_year, seed.BUDGET, nodes)
         governance_now = _indicator(fiscal_year, seed.DATA_GOVERNANCE, nodes)
         _steps(governance_now)
+        # The checks the office would turn on: a disbursement never exceeds its
+        # budget nor falls between updates; being behind plan needs a word of why.
+        for indicator, kind, severity in (
+            (budget_now, CheckKind.WITHIN_100, Severity.ERROR),
+            (budget_now, CheckKind.CUMULATIVE, Severity.WARNING),
+            (governance_now, CheckKind.BELOW_TARGET, Severity.WARNING),
+        ):
+            ValidationRule.objects.get_or_create(
+                indicator=indicator, kind=kind, defaults={"severity": severity}
+            )
         # Every district reports both indicators this year, so the evaluation
         # office's matrix shows all 50; nothing is reported yet.
         divisions = {

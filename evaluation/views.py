@@ -32,8 +32,8 @@ from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.history import report_history
-from reports.validation import report_problems
 from reports.models import Report, Status, status_legend
+from reports.validation import report_problems
 
 _int = parse_int
 

@@ -164,6 +164,12 @@ REPORT_REQUIRED_CONTENT = {
     "milestones": tuple(env_list("REPORT_REQUIRED_MILESTONES", default=["entry", "narrative"])),
     "value": tuple(env_list("REPORT_REQUIRED_VALUE", default=["entry", "narrative"])),
 }
+for _kind, _items in REPORT_REQUIRED_CONTENT.items():
+    if set(_items) - {"entry", "narrative", "evidence"}:
+        raise ImproperlyConfigured(
+            f"REPORT_REQUIRED_{_kind.upper()} may list only entry, narrative and evidence, "
+            f"not {', '.join(sorted(set(_items) - {'entry', 'narrative', 'evidence'}))}."
+        )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
