@@ -674,6 +674,8 @@ def certification_queue(district: District, user: Any) -> CertificationQueue:
             "assignment__indicator__steps",
             "assignment__indicator__checks",
             "assignment__quarter_targets",
+            # The rules compare with earlier quarters: all of them at once, not per report.
+            "assignment__reports__ratio_updates",
         )
         .order_by(
             "assignment__indicator__fiscal_year__year", "assignment__indicator__code", "quarter"

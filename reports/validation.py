@@ -95,9 +95,18 @@ def _content_problems(report: Report, kind: str) -> Iterable[Problem]:
         )
 
 
+def _prefetched_reports(report: Report) -> list[Report] | None:
+    """The assignment's reports when a list page prefetched them (none: ask the database)."""
+    cache = getattr(report.assignment, "_prefetched_objects_cache", {})
+    return list(report.assignment.reports.all()) if "reports" in cache else None
+
+
 def _previous_result(report: Report) -> Decimal | None:
     if report.quarter == 1:
         return None
+    reports = _prefetched_reports(report)
+    if reports is not None:
+        return next((r.result for r in reports if r.quarter == report.quarter - 1), None)
     return (
         Report.objects.filter(assignment_id=report.assignment_id, quarter=report.quarter - 1)
         .values_list("result", flat=True)
@@ -105,11 +114,24 @@ def _previous_result(report: Report) -> Decimal | None:
     )
 
 
+def _updates_so_far(report: Report) -> list[RatioUpdate]:
+    """The assignment's ratio updates up to this quarter, in date order."""
+    reports = _prefetched_reports(report)
+    if reports is not None:
+        updates = [u for r in reports if r.quarter <= report.quarter for u in r.ratio_updates.all()]
+        return sorted(updates, key=lambda u: (u.as_of, u.pk))
+    return list(
+        RatioUpdate.objects.filter(
+            report__assignment_id=report.assignment_id, report__quarter__lte=report.quarter
+        ).order_by("as_of", "id")
+    )
+
+
 def _quarter_target(report: Report) -> Decimal | None:
-    return (
-        report.assignment.quarter_targets.filter(quarter=report.quarter)
-        .values_list("target", flat=True)
-        .first()
+    # Through .all(): pages prefetch the targets.
+    return next(
+        (t.target for t in report.assignment.quarter_targets.all() if t.quarter == report.quarter),
+        None,
     )
 
 
@@ -135,11 +157,7 @@ def _rule_problem(report: Report, kind: str, rule: object) -> str:
         return ""
     if kind == CheckKind.CUMULATIVE:
         if indicator.kind == MeasurementKind.RATIO:
-            updates = list(
-                RatioUpdate.objects.filter(
-                    report__assignment_id=report.assignment_id, report__quarter__lte=report.quarter
-                ).order_by("as_of", "id")
-            )
+            updates = _updates_so_far(report)
             for before, after in itertools.pairwise(updates):
                 if after.numerator < before.numerator and after.report_id == report.pk:
                     return _(

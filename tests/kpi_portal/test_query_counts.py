@@ -15,7 +15,7 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from districts.models import District
-from indicators.models import Assignment, FiscalYear, Indicator
+from indicators.models import Assignment, FiscalYear, Indicator, QuarterTarget, ValidationRule
 from printing.models import PrintJob
 from reports.models import LetterReference, RatioUpdate, Report, ReportTransition
 from tests.personas import HUAI_KHWANG, Personas
@@ -123,3 +123,50 @@ def test_a_cached_sheet_pdf_is_found_in_a_few_queries_whatever_the_data(
     before = count(officer, url)
     grow(FiscalYear.objects.get(year=2564))
     assert count(officer, url) == before <= 6
+
+
+@pytest.mark.django_db
+def test_the_certification_queue_costs_the_same_for_one_report_or_twenty(
+    personas: Personas,
+) -> None:
+    """The head's queue checks every report's rules without a query per report."""
+    year = FiscalYear.objects.get(year=2564)
+    huai_khwang = District.objects.get(code=HUAI_KHWANG)
+    url = reverse("certification_queue", args=[HUAI_KHWANG])
+    head = personas.client(personas.head_hk)
+
+    def awaiting(first: int, last: int) -> None:
+        for n in range(first, last):
+            indicator = Indicator.objects.create(
+                fiscal_year=year,
+                code=f"8.{n}",
+                name=f"ตัวชี้วัดรอรับรอง {n}",
+                unit="ร้อยละ",
+                indicator_type="mission",
+                level="output",
+                kind="ratio",
+            )
+            for kind in ("within_100", "cumulative", "below_target"):
+                ValidationRule.objects.create(indicator=indicator, kind=kind)
+            ValidationRule.objects.create(indicator=indicator, kind="jump", threshold=10)
+            assignment = Assignment.objects.create(
+                indicator=indicator, district=huai_khwang, annual_target=Decimal(100)
+            )
+            QuarterTarget.objects.create(assignment=assignment, quarter=2, target=Decimal(60))
+            earlier = Report.objects.create(assignment=assignment, quarter=1, result=Decimal(40))
+            report = Report.objects.create(
+                assignment=assignment,
+                quarter=2,
+                status="awaiting_certification",
+                result=Decimal(50),
+                narrative="รอรับรอง",
+            )
+            for r, numerator in ((earlier, 40), (report, 50)):
+                RatioUpdate.objects.create(
+                    report=r, as_of=dt.date(2021, 1, 5), numerator=numerator, denominator=100
+                )
+
+    awaiting(0, 1)
+    one = count(head, url)
+    awaiting(1, 20)
+    assert count(head, url) == one
