@@ -147,7 +147,13 @@ def office_matrix(
             # The submission's local date comes from the database: converting 5,000
             # datetimes to the local zone in Python was a tenth of the page.
             report_submitted_on=TruncDate("quarter_report__submitted_at"),
-            explained=Exists(Explanation.objects.filter(report_id=OuterRef("quarter_report__id"))),
+            # Explanations handed in with the report (drafts keep theirs to themselves).
+            explained=Exists(
+                Explanation.objects.filter(
+                    report_id=OuterRef("quarter_report__id"),
+                    report__status__in=HANDED_IN_STATUSES,
+                )
+            ),
         )
         .order_by()
         .values_list(

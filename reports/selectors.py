@@ -332,7 +332,7 @@ def report_page(
     """Load one quarter's report with its updates, steps and evidence."""
     assignment = (
         Assignment.objects.select_related("indicator__fiscal_year", "district", "division")
-        .prefetch_related("quarter_targets")
+        .prefetch_related("quarter_targets", "indicator__steps", "indicator__checks")
         .get(pk=assignment.pk)
     )
     report = (
@@ -536,6 +536,7 @@ class DistrictHome:
     rows: list[HomeRow]
     read_only: bool
     open_quarters: list[OpenQuarter] = field(default_factory=list)
+    awaiting_certification: int = 0  # reports the district head has to certify
 
 
 def district_home(
@@ -581,12 +582,12 @@ def district_home(
     periods = {p.quarter: p for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)}
     windows = district_windows(fiscal_year, district.pk, periods.values())
     deadlines = {q: w.deadline for q, w in windows.items() if w.deadline is not None}
-    # The quarters that have started and that the district may still report, the one
-    # due first first: from 1 to 15 January, quarter 1 (due on the 15th) and quarter 2.
+    # The quarters the district may report today (opened, not past their deadline, the
+    # year open), the one due first first: from 1 to 15 January, quarters 1 and 2.
     open_quarters = [
         OpenQuarter(q, deadlines[q], windows[q].extended, (deadlines[q] - today).days)
         for q in sorted(deadlines, key=lambda q: (deadlines[q], q))
-        if quarter_bounds(fiscal_year.year, q)[0] <= today and windows[q].lock(today) is None
+        if windows[q].lock(today) is None
     ]
     rows = []
     # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
@@ -638,6 +639,9 @@ def district_home(
         rows=rows,
         read_only=not fiscal_year.is_open,
         open_quarters=open_quarters,
+        awaiting_certification=Report.objects.filter(
+            assignment__district=district, status=Status.AWAITING_CERTIFICATION
+        ).count(),
     )
 
 

@@ -244,6 +244,12 @@ def _check_date(day: dt.date, low: dt.date, high: dt.date, *, rule: str, field: 
     """Refuse ``day`` outside [low, high], saying the range allowed."""
     if low <= day <= high:
         return
+    if high < low:
+        # A quarter opened ahead of time: nothing can be dated in it before it begins.
+        raise ReportError(
+            _("%(rule)s จึงยังกรอกไม่ได้จนถึง %(low)s") % {"rule": rule, "low": thai_date(low)},
+            field=field,
+        )
     raise ReportError(
         _("%(rule)s: ระหว่าง %(low)s ถึง %(high)s")
         % {
@@ -422,13 +428,26 @@ def _assert_may_hand_in(report: Report, actor: Any, now: dt.datetime | None) -> 
     may still report the quarter, and only when nothing stops the submission."""
     if actor is None:
         return  # the system (imports, the demo) is held to neither the calendar nor the rules
-    status = None if report.status == Status.AWAITING_CERTIFICATION else report.status
+    today = timezone.localdate(_now(now))
+    status: str | None = report.status
+    if report.status == Status.AWAITING_CERTIFICATION:
+        # The head's certification is judged by the day the officer handed the report
+        # in: one handed in on time is not made late by the head's reading of it.
+        status = None
+        handed = (
+            report.transitions.filter(to_status=Status.AWAITING_CERTIFICATION)
+            .order_by("-at", "-id")
+            .values_list("at", flat=True)
+            .first()
+        )
+        if handed is not None:
+            today = timezone.localdate(handed)
     check = edit_check(
         assignment=report.assignment,
         quarter=report.quarter,
         status=status,
         actor=actor,
-        today=timezone.localdate(_now(now)),
+        today=today,
     )
     if not check.allowed:
         raise ReportError(check.reason)
@@ -489,13 +508,21 @@ def report_transition(
     reason: str = "",
     now: dt.datetime | None = None,
     fields: dict[str, Any] | None = None,
+    expected_version: int | None = None,
 ) -> ReportTransition:
-    """Move a report along its lifecycle, refusing any move the pipeline does not allow."""
+    """Move a report along its lifecycle, refusing any move the pipeline does not allow.
+
+    With ``expected_version`` the move is refused if anyone changed the report since
+    (checked under the row's lock): a head certifies, a district submits, exactly
+    what they read.
+    """
     report = (
         Report.objects.select_for_update()
         .select_related("assignment__indicator__fiscal_year")
         .get(pk=report.pk)
     )
+    if expected_version is not None and report.version != expected_version:
+        raise VersionConflict(report=report, expected_version=expected_version)
     from_status = report.status
     if to_status not in TRANSITIONS.get(from_status, ()):
         raise ReportError(
@@ -635,29 +662,58 @@ def report_submit(
         explanations=explanations,
         now=now,
     )
+    # What was just saved is what goes: a write by someone else in between refuses it.
     return report_transition(
-        report=report, to_status=hand_in_status(report, actor), actor=actor, now=now
+        report=report,
+        to_status=hand_in_status(report, actor),
+        actor=actor,
+        now=now,
+        expected_version=report.version if expected_version is not None else None,
     )
 
 
 @audited
 @transaction.atomic
-def report_certify(*, report: Report, actor: Any, now: dt.datetime | None = None) -> None:
-    """The district head certifies a report: it goes to the evaluation office."""
+def report_certify(
+    *,
+    report: Report,
+    actor: Any,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The district head certifies a report, as read: it goes to the evaluation office."""
     if report.status != Status.AWAITING_CERTIFICATION:
         raise ReportError(_("รายงานนี้ไม่ได้รอการรับรองแล้ว"))
-    report_transition(report=report, to_status=Status.SUBMITTED, actor=actor, now=now)
+    report_transition(
+        report=report,
+        to_status=Status.SUBMITTED,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+    )
 
 
 @audited
 @transaction.atomic
 def report_send_back(
-    *, report: Report, actor: Any, reason: str, now: dt.datetime | None = None
+    *,
+    report: Report,
+    actor: Any,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """The district head sends a report back to the officer, saying why."""
     if report.status != Status.AWAITING_CERTIFICATION:
         raise ReportError(_("รายงานนี้ไม่ได้รอการรับรองแล้ว"))
-    report_transition(report=report, to_status=Status.DRAFT, actor=actor, reason=reason, now=now)
+    report_transition(
+        report=report,
+        to_status=Status.DRAFT,
+        actor=actor,
+        reason=reason,
+        now=now,
+        expected_version=expected_version,
+    )
 
 
 def _ratio_update_for(report: Report, pk: int) -> RatioUpdate:

@@ -229,7 +229,15 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
         return _render(request, assignment, quarter, can_edit)
     form = ReportForm(request.POST, value_kind=assignment.indicator.kind == MeasurementKind.VALUE)
     if not form.is_valid():
-        return _failed(request, assignment, quarter, can_edit, "main", report_form=form)
+        return _failed(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            "main",
+            report_form=form,
+            explained=_explanations(request),
+        )
     try:
         services.report_save(
             report=_report(assignment, quarter, request),
@@ -241,7 +249,15 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
         )
     except DatabaseError:
         form.add_error(None, DATABASE_DOWN)
-        return _database_down(request, assignment, quarter, can_edit, "main", report_form=form)
+        return _database_down(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            "main",
+            report_form=form,
+            explained=_explanations(request),
+        )
     except services.VersionConflict as conflict:
         return _failed(
             request,
@@ -256,7 +272,15 @@ def report_detail(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
     except services.ReportError as error:
         field = error.field if error.field in form.fields else None
         form.add_error(field, str(error))
-        return _failed(request, assignment, quarter, can_edit, "main", report_form=form)
+        return _failed(
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            "main",
+            report_form=form,
+            explained=_explanations(request),
+        )
     return _done(request, assignment, quarter, can_edit, "main", saved_message=_("บันทึกร่างแล้ว"))
 
 
@@ -549,6 +573,7 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=422,
             report_form=form,
+            explained=_explanations(request),
             submit_error=_("ยังไม่ได้ส่ง: กรุณาแก้ไขข้อมูลที่แจ้งไว้ก่อน"),
         )
     try:
@@ -570,6 +595,7 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=503,
             report_form=form,
+            explained=_explanations(request),
             submit_error=DATABASE_DOWN,
         )
     except services.VersionConflict as conflict:
@@ -597,6 +623,7 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=422,
             report_form=form,
+            explained=_explanations(request),
             submit_error=str(error),
         )
     messages.success(
@@ -647,7 +674,9 @@ def report_certify(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespo
         request,
         pk,
         quarter,
-        lambda report: services.report_certify(report=report, actor=request.user),
+        lambda report: services.report_certify(
+            report=report, actor=request.user, expected_version=_expected_version(request)
+        ),
         _("รับรองแล้ว รายงานส่งถึง สยป. แล้ว"),
     )
 
@@ -661,7 +690,10 @@ def report_send_back(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRes
         pk,
         quarter,
         lambda report: services.report_send_back(
-            report=report, actor=request.user, reason=request.POST.get("reason", "")[:5000]
+            report=report,
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:5000],
+            expected_version=_expected_version(request),
         ),
         _("ส่งกลับให้เจ้าหน้าที่แก้ไขแล้ว"),
     )

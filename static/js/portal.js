@@ -46,6 +46,10 @@
   // a closed tab or an expired session never costs an officer their report.
   function autosave(root) {
     root.querySelectorAll("textarea[data-autosave]").forEach(function (area) {
+      if (area.dataset.autosaveBound) {
+        return;
+      }
+      area.dataset.autosaveBound = "1";
       const key = "kpi-draft:" + area.dataset.autosave;
       const offer = area.parentElement.querySelector(".autosave-restore");
       const saved = window.localStorage.getItem(key);
@@ -82,12 +86,26 @@
     autosave(event.detail.target.isConnected ? event.detail.target : document);
   });
 
-  // Every form of the report page names the version it was showing; after a
-  // section is saved the status bar carries the new one, and all forms follow,
-  // so the officer's own saves never look like someone else's.
+  // Every form of the report page names the version it was showing. After the
+  // officer's own successful write the status bar carries the next version, and
+  // all forms follow it, so one person's saves never look like someone else's.
+  // Only then: after a refusal, or when someone else wrote in between (the
+  // version moved by more than this write's one step), the forms keep the version
+  // they showed and the next write is refused as a conflict, not taken silently.
+  let sentVersion = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.detail.elt.closest("form");
+    const own = form ? form.querySelector("input[data-report-version]") : null;
+    sentVersion = own ? Number(own.value) : null;
+  });
+
   function syncVersion() {
     const current = document.getElementById("report-version");
     if (!current) {
+      return;
+    }
+    const next = Number(current.value);
+    if (sentVersion === null || (next !== sentVersion && next !== sentVersion + 1)) {
       return;
     }
     document.querySelectorAll("input[data-report-version]").forEach(function (input) {
@@ -96,9 +114,10 @@
   }
 
   // Explanations typed in the checks panel survive the panel being redrawn
-  // after another section was saved.
+  // after another section was saved (taken just before the swap, so nothing
+  // typed while the request was on its way is lost).
   let typedExplanations = {};
-  document.body.addEventListener("htmx:beforeRequest", function () {
+  document.body.addEventListener("htmx:beforeSwap", function () {
     typedExplanations = {};
     document.querySelectorAll("textarea[name^='explain-']").forEach(function (area) {
       typedExplanations[area.name] = area.value;
@@ -115,9 +134,7 @@
 
   // After a swap: say what happened (a save, or the first error) to screen
   // readers, and move the focus to the first error so the officer sees it.
-  function afterSwap(root, failed) {
-    syncVersion();
-    restoreExplanations();
+  function announce(root, failed) {
     const live = document.getElementById("live");
     const firstError = failed
       ? root.querySelector(
@@ -143,11 +160,20 @@
     }
   }
   document.body.addEventListener("htmx:afterSettle", function (event) {
-    const root = event.detail.target && event.detail.target.isConnected
-      ? event.detail.target
-      : document;
+    // Fired for the section swapped in and for each part swapped out of band:
+    // the section itself (same id as the request's target) says what happened.
+    const settled = event.target;
+    const target = event.detail.target;
+    if (!settled || !target || !settled.id || settled.id !== target.id) {
+      return;
+    }
     const xhr = event.detail.xhr;
-    afterSwap(root, Boolean(xhr && xhr.status >= 400));
+    const failed = Boolean(xhr && xhr.status >= 400);
+    if (!failed) {
+      syncVersion();
+    }
+    restoreExplanations();
+    announce(settled, failed);
   });
 
   // A full-page answer with errors (a refused submission) opens on its summary.
@@ -189,7 +215,8 @@
     }
     const pending = [];
     document.querySelectorAll("form[data-unsaved-name]").forEach(function (form) {
-      if (changed(form)) {
+      // A form the server sent back with errors holds input that was not saved.
+      if (form.hasAttribute("data-unsaved") || changed(form)) {
         let name = form.dataset.unsavedName;
         const file = form.querySelector("input[type='file']");
         if (file && file.files && file.files.length) {

@@ -216,7 +216,7 @@ def test_the_head_certifies_what_the_officer_hands_in(
     head.goto(_page(report))
     assert "รับรองรายงาน" in head.text()
     _checked(head, f"certify-on-report-page-{size}")
-    head.page.click("#certify button.primary")
+    head.page.click(".certify button.primary")
     head.page.wait_for_selector("#status-bar .chip-submitted")
     report.refresh_from_db()
     assert (report.status, report.submitted_by.username) == (  # type: ignore[union-attr]
@@ -299,3 +299,33 @@ def test_a_date_outside_the_quarter_is_explained_beside_the_field(
     officer.page.wait_for_selector("#main .saved")
     assert "บันทึกร่างแล้ว" in officer.page.locator("#main .saved").inner_text()
     _checked(officer, "ratio-added-saved-phone")
+
+
+def test_a_refused_write_does_not_let_the_next_one_overwrite_silently(
+    open_browser: OpenBrowser, demo_live: None
+) -> None:
+    report = _started(_budget(PHRA_NAKHON), "phranakhon", narrative="ฉบับเดิม")
+    first = open_browser()
+    first.log_in("phranakhon")
+    first.goto(_page(report))
+    # Meanwhile someone else writes a new narrative.
+    officer = get_user_model().objects.get(username="phranakhon")
+    services.report_update(
+        report=Report.objects.get(pk=report.pk),
+        actor=officer,
+        expected_version=report.version,
+        narrative="ฉบับของอีกคน",
+    )
+    form = first.page.locator("#ratio-add")
+    form.locator("input[name=as_of]").fill(thai_date_numeric(timezone.localdate()))
+    form.locator("input[name=denominator]").fill("100")
+    form.locator("input[name=numerator]").fill("20")
+    form.locator("button[type=submit]").click()
+    first.page.wait_for_selector("#ratio .conflict")
+    # The first person's narrative save must be refused too, not written over the other's.
+    first.page.fill("#id_narrative", "ฉบับของคนแรก")
+    first.page.click("#main-form button[type=submit]")
+    first.page.wait_for_selector("#main .conflict")
+    assert "ฉบับของอีกคน" in first.page.locator("#main .conflict").inner_text()
+    assert Report.objects.get(pk=report.pk).narrative == "ฉบับของอีกคน"
+    assert first.page.locator("#id_narrative").input_value() == "ฉบับของคนแรก"

@@ -30,6 +30,7 @@ from indicators.models import (
     Indicator,
     MilestoneStep,
     QuarterTarget,
+    ReportingPeriod,
     Severity,
     ValidationRule,
 )
@@ -678,3 +679,68 @@ def test_fill_helper_gives_a_submittable_seed_quarter(
     report = services.report_start(assignment=open_budget, quarter=1, actor=personas.officer_pn)
     fill_budget_q1(report, personas.officer_pn)
     assert report_problems(Report.objects.get(pk=report.pk)) == []
+
+
+@pytest.mark.django_db
+class TestCertificationReadsWhatItCertifies:
+    @pytest.fixture
+    def awaiting(self, personas: Personas, demo: None) -> Report:
+        FiscalYear.objects.filter(year=current_fiscal_year()).update(head_certification=True)
+        assignment = Assignment.objects.get(
+            district__code=HUAI_KHWANG,
+            indicator__code="7.4.1",
+            indicator__fiscal_year__year=current_fiscal_year(),
+        )
+        report = services.report_start(
+            assignment=assignment, quarter=this_quarter(), actor=personas.officer_hk
+        )
+        add_update(report, personas.officer_hk)
+        report = write(report, personas.officer_hk)
+        services.report_submit(
+            report=report, actor=personas.officer_hk, expected_version=report.version
+        )
+        report.refresh_from_db()
+        return report
+
+    def test_a_head_certifying_an_old_reading_is_refused(
+        self, personas: Personas, awaiting: Report
+    ) -> None:
+        read = awaiting.version
+        # Sent back, corrected and handed in again while the head's old tab stayed open.
+        services.report_send_back(report=awaiting, actor=personas.head_hk, reason="แก้ตัวเลข")
+        report = write(Report.objects.get(pk=awaiting.pk), personas.officer_hk, "แก้แล้ว")
+        services.report_submit(
+            report=report, actor=personas.officer_hk, expected_version=report.version
+        )
+        with pytest.raises(services.VersionConflict):
+            services.report_certify(
+                report=Report.objects.get(pk=awaiting.pk),
+                actor=personas.head_hk,
+                expected_version=read,
+            )
+        assert Report.objects.get(pk=awaiting.pk).status == Status.AWAITING_CERTIFICATION
+
+    def test_a_report_handed_in_on_time_may_be_certified_after_the_deadline(
+        self, personas: Personas, awaiting: Report
+    ) -> None:
+        deadline = ReportingPeriod.objects.get(
+            fiscal_year__year=current_fiscal_year(), quarter=awaiting.quarter
+        ).deadline
+        later = timezone.make_aware(
+            dt.datetime.combine(deadline + dt.timedelta(days=3), dt.time(10))
+        )
+        services.report_certify(
+            report=awaiting, actor=personas.head_hk, expected_version=awaiting.version, now=later
+        )
+        assert Report.objects.get(pk=awaiting.pk).status == Status.SUBMITTED
+
+    def test_a_submission_is_refused_when_someone_writes_between_save_and_hand_in(
+        self, personas: Personas, awaiting: Report
+    ) -> None:
+        with pytest.raises(services.VersionConflict):
+            services.report_transition(
+                report=awaiting,
+                to_status=Status.SUBMITTED,
+                actor=personas.head_hk,
+                expected_version=awaiting.version - 1,
+            )
