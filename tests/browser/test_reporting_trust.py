@@ -29,6 +29,7 @@ from indicators.models import (
 from kpi_portal.thaidate import thai_date, thai_date_numeric
 from reports import services
 from reports.models import Report, Status
+from tests.browser.conftest import SCREENSHOTS
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON
 
 if TYPE_CHECKING:
@@ -121,6 +122,11 @@ def test_submit_names_what_is_not_saved_and_takes_the_narrative_with_it(
     assert dialogs == []  # refused before asking to confirm
     assert Report.objects.get(pk=report.pk).status == Status.DRAFT
     _checked(officer, f"submit-unsaved-named-{size}")
+    # The chosen file's Thai name, drawn by the browser's own widget, in Sarabun.
+    officer.page.locator("#id_file").screenshot(path=SCREENSHOTS / f"file-chosen-{size}.png")
+    assert officer.page.evaluate(
+        "getComputedStyle(document.getElementById('id_file')).fontFamily"
+    ).startswith("Sarabun")
 
     # Cleared, the submission asks to confirm and takes the typed narrative along.
     officer.page.fill("#ratio-add input[name=numerator]", "")
