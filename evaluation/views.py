@@ -6,11 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from districts.access import office_required
@@ -26,7 +29,7 @@ from evaluation.selectors import (
 )
 from indicators import services as indicator_services
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_of
-from indicators.models import FiscalYear, Indicator, ReportingPeriod
+from indicators.models import FiscalYear, Indicator, PublicationEvent, ReportingPeriod
 from indicators.selectors import fiscal_year_for_page, fiscal_years
 from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
@@ -62,11 +65,23 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     template = "office/home.html"
     if request.htmx:
         template += "#matrix"
+    period = (
+        ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
+        .prefetch_related(
+            Prefetch(
+                "publication_events",
+                queryset=PublicationEvent.objects.select_related("actor").order_by("-at", "-id"),
+            )
+        )
+        .first()
+    )
     return render(
         request,
         template,
         {
             "matrix": matrix,
+            "period": period,
+            "last_publication": period.publication_events.all()[:1] if period else [],
             "filters": request.GET,
             "statuses": status_legend(),
             "queue_size": review_queue().count(),
@@ -240,3 +255,58 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
             "years": fiscal_years(),
         },
     )
+
+
+def _period(request: HtmxHttpRequest) -> ReportingPeriod | None:
+    period = (
+        ReportingPeriod.objects.select_related("fiscal_year")
+        .filter(pk=_int(request.POST.get("period")) or 0)
+        .first()
+    )
+    if period is None:
+        messages.error(request, _("ไม่พบไตรมาสที่เลือก กรุณาเลือกใหม่"))
+    return period
+
+
+def _back_to_matrix(period: ReportingPeriod) -> HttpResponse:
+    return redirect(
+        reverse("office_home") + f"?year={period.fiscal_year.year}&quarter={period.quarter}"
+    )
+
+
+@office_required
+@require_POST
+def publish(request: HtmxHttpRequest) -> HttpResponse:
+    """Publish a quarter's evaluations: from now the districts see their scores."""
+    period = _period(request)
+    if period is None:
+        return redirect("office_home")
+    try:
+        indicator_services.period_publish(period=period, actor=request.user)
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("ประกาศผลการประเมินไตรมาสที่ %(q)s แล้ว สำนักงานเขตเห็นคะแนนของตนแล้ว")
+            % {"q": period.quarter},
+        )
+    return _back_to_matrix(period)
+
+
+@office_required
+@require_POST
+def withdraw(request: HtmxHttpRequest) -> HttpResponse:
+    """Take a quarter's published evaluations back from the districts, with a reason."""
+    period = _period(request)
+    if period is None:
+        return redirect("office_home")
+    try:
+        indicator_services.period_withdraw(
+            period=period, actor=request.user, reason=request.POST.get("reason", "")[:2000]
+        )
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("ถอนประกาศผลไตรมาสที่ %(q)s แล้ว") % {"q": period.quarter})
+    return _back_to_matrix(period)

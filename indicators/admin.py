@@ -24,6 +24,8 @@ class ReportingPeriodInline(admin.TabularInline):
     model = ReportingPeriod
     extra = 0
     max_num = 4
+    # Published and withdrawn on the office's matrix, where each is recorded.
+    readonly_fields = ["assessment_published_on"]
 
 
 @admin.register(FiscalYear)

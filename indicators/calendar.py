@@ -58,6 +58,7 @@ class QuarterWindow:
     extension: dt.date | None = None  # the office's extension for this district
     opens_on: dt.date | None = None  # the first day the district may report
     extension_reason: str = ""
+    published_on: dt.date | None = None  # the office published the quarter's evaluations
 
     @property
     def deadline(self) -> dt.date | None:
@@ -106,6 +107,7 @@ def quarter_window(fiscal_year_id: int, quarter: int, district_id: int) -> Quart
         .only(
             "id",
             "deadline",
+            "assessment_published_on",
             "fiscal_year__year",
             "fiscal_year__is_open",
             "fiscal_year__quarters_open_ahead",
@@ -128,6 +130,7 @@ def quarter_window(fiscal_year_id: int, quarter: int, district_id: int) -> Quart
         extension[0] if extension else None,
         opens_on=_opens_on(period.fiscal_year, quarter),
         extension_reason=extension[1] if extension else "",
+        published_on=period.assessment_published_on,
     )
 
 

@@ -512,3 +512,38 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} · {self.period} → {self.deadline}"
+
+
+class PublicationEvent(models.Model):
+    """The evaluation office published, or withdrew, one quarter's evaluations."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", _("ประกาศผล")
+        WITHDRAWN = "withdrawn", _("ถอนประกาศ")
+
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="publication_events",
+        verbose_name=_("ไตรมาส"),
+    )
+    action = models.CharField(_("การดำเนินการ"), max_length=10, choices=Action.choices)
+    published_on = models.DateField(_("วันที่ประกาศผล"), null=True, blank=True)
+    reason = models.TextField(_("เหตุผล"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้ดำเนินการ"),
+    )
+    at = models.DateTimeField(_("เมื่อ"))
+
+    class Meta:
+        ordering = ["period_id", "at", "id"]
+        verbose_name = _("การประกาศผลการประเมิน")
+        verbose_name_plural = _("การประกาศผลการประเมิน")
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_action_display()}"

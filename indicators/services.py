@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from districts.access import sees_every_district
 from districts.models import District
-from indicators.models import DeadlineExtension, ReportingPeriod
+from indicators.models import DeadlineExtension, PublicationEvent, ReportingPeriod
 from kpi_portal.audit import audited
 from kpi_portal.errors import ActionRefused
 from kpi_portal.text import tidy
@@ -87,3 +87,54 @@ def deadline_grace(
         },
     )
     return extension
+
+
+@audited
+@transaction.atomic
+def period_publish(
+    *,
+    period: ReportingPeriod,
+    actor: Any,
+    on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> PublicationEvent:
+    """Publish a quarter's evaluations to the districts, from ``on`` (today by default)."""
+    if actor is not None and not sees_every_district(actor):
+        raise ActionRefused(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ประกาศผลการประเมินได้"))
+    now = now or timezone.now()
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    on = on or timezone.localdate(now)
+    if period.assessment_published_on == on:
+        raise ActionRefused(_("ไตรมาสนี้ประกาศผลแล้ว"))
+    ReportingPeriod.objects.filter(pk=period.pk).update(assessment_published_on=on)
+    return PublicationEvent.objects.create(
+        period=period,
+        action=PublicationEvent.Action.PUBLISHED,
+        published_on=on,
+        actor=actor,
+        at=now,
+    )
+
+
+@audited
+@transaction.atomic
+def period_withdraw(
+    *, period: ReportingPeriod, actor: Any, reason: str, now: dt.datetime | None = None
+) -> PublicationEvent:
+    """Take a quarter's evaluations back from the districts, saying why."""
+    if actor is not None and not sees_every_district(actor):
+        raise ActionRefused(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ถอนประกาศผลได้"))
+    reason = tidy(reason)
+    if not reason:
+        raise ActionRefused(_("กรุณาระบุเหตุผลที่ถอนประกาศผล"))
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.assessment_published_on is None:
+        raise ActionRefused(_("ไตรมาสนี้ยังไม่ได้ประกาศผล"))
+    ReportingPeriod.objects.filter(pk=period.pk).update(assessment_published_on=None)
+    return PublicationEvent.objects.create(
+        period=period,
+        action=PublicationEvent.Action.WITHDRAWN,
+        reason=reason.strip(),
+        actor=actor,
+        at=now or timezone.now(),
+    )

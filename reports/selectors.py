@@ -48,6 +48,7 @@ from reports.models import (
     YearSummary,
     status_label,
 )
+from reports.publication import is_published, score_is_public
 from reports.validation import Problem, report_problems
 
 
@@ -74,6 +75,20 @@ class QuarterRow(_ShowsStatus):
     report: Report | None
     period: ReportingPeriod | None
     url: str = ""  # the quarter's report page, where a page lists many of them
+
+    @property
+    def score_public(self) -> bool:
+        """The district may see this quarter's score (``reports.publication``)."""
+        return score_is_public(self.report, self.period)
+
+    @property
+    def awaiting_publication(self) -> bool:
+        """Evaluated, but its quarter not yet published: "รอประกาศผล"."""
+        return (
+            self.report is not None
+            and self.report.status == Status.EVALUATED
+            and not self.score_public
+        )
 
     @property
     def last_transition(self) -> ReportTransition | None:
@@ -194,15 +209,7 @@ def _sheet(
     targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
     reports = {r.quarter: r for r in assignment.reports.all()}
     rows = [QuarterRow(q, targets.get(q), reports.get(q), periods.get(q)) for q in QUARTERS]
-    published = [
-        row.report
-        for row in rows
-        if row.report is not None
-        and row.report.score is not None
-        and row.report.status == Status.EVALUATED
-        and row.period is not None
-        and row.period.assessment_published_on is not None
-    ]
+    published = [row.report for row in rows if row.score_public]
     try:
         summary = assignment.year_summary.text
     except Assignment.year_summary.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
@@ -249,6 +256,17 @@ class ReportPage(_ShowsStatus):
     problems: list[Problem] = field(default_factory=list)
     can_certify: bool = False
     hand_in_to: str = Status.SUBMITTED
+    published_on: dt.date | None = None  # the quarter's evaluations, if published
+
+    @property
+    def score_public(self) -> bool:
+        """The district may see the score (``reports.publication``)."""
+        return (
+            self.report is not None
+            and self.report.status == Status.EVALUATED
+            and self.report.score is not None
+            and is_published(self.published_on)
+        )
 
     @property
     def comment_title(self) -> str:
@@ -428,6 +446,7 @@ def report_page(
         problems=problems,
         can_certify=can_certify,
         hand_in_to=hand_in_to,
+        published_on=window.published_on,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kpi_portal.templatetags.thai import score
 from reports.models import NOT_STARTED, Status, status_label
+from reports.publication import AWAITING_PUBLICATION
 from reports.selectors import QuarterRow
 
 register = template.Library()
@@ -29,6 +30,9 @@ def _chip(quarter: QuarterRow, not_started: str) -> str:
         return f'<a class="chip chip-{NOT_STARTED}" href="{link}">{escape(not_started)}</a>'
     status = escape(status_label(report.status))
     if report.status == Status.EVALUATED:
+        if not quarter.score_public:  # the office has not published the quarter yet
+            waiting = escape(str(AWAITING_PUBLICATION))
+            return f'<a class="chip chip-evaluated" href="{link}" title="{status}">{waiting}</a>'
         figures = f"{score(report.score)} / {score(report.full_score)}"
         return (
             f'<a class="chip chip-evaluated" href="{link}" title="{status}">{escape(figures)}</a>'

@@ -72,6 +72,8 @@ RULES = {
     "office_home": OFFICE,
     "office_queue": OFFICE,
     "office_summary": OFFICE,
+    "office_publish": OFFICE,
+    "office_withdraw": OFFICE,
     "office_score": OFFICE,
     "office_return": OFFICE,
     "office_reopen": OFFICE,
@@ -96,6 +98,8 @@ POST_ONLY = {
     "letter_delete",
     "office_return",
     "office_reopen",
+    "office_publish",
+    "office_withdraw",
     "office_extend",
 }
 GET_ONLY = {
