@@ -17,7 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from indicators.fiscal import current_fiscal_year, quarter_bounds, quarter_of
+from indicators.fiscal import current_fiscal_year, quarter_of
 from indicators.models import (
     Assignment,
     CheckKind,
@@ -31,6 +31,7 @@ from reports import services
 from reports.models import Report, Status
 from tests.browser.conftest import SCREENSHOTS
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON
+from tests.reports.conftest import next_quarter
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
@@ -241,12 +242,11 @@ def test_locked_pages_say_why_and_until_when(
     officer = open_browser(phone=phone)
     officer.log_in("phranakhon")
 
-    if quarter < 4:
-        officer.goto(f"/assignments/{assignment.pk}/q{quarter + 1}/")
-        opens = quarter_bounds(current_fiscal_year(), quarter + 1)[0]
-        assert f"ยังไม่เปิดรับรายงานไตรมาสนี้ — เปิด {thai_date(opens)}" in officer.text()
-        assert officer.page.locator("#main-form").count() == 0
-        _checked(officer, f"quarter-not-open-{size}")
+    ahead, future, opens = next_quarter(PHRA_NAKHON)
+    officer.goto(f"/assignments/{ahead.pk}/q{future}/")
+    assert f"ยังไม่เปิดรับรายงานไตรมาสนี้ — เปิด {thai_date(opens)}" in officer.text()
+    assert officer.page.locator("#main-form").count() == 0
+    _checked(officer, f"quarter-not-open-{size}")
 
     # A submitted report of a past year: its status, then its deadline, lock it.
     past = Assignment.objects.get(

@@ -40,7 +40,7 @@ from reports.models import Explanation, RatioUpdate, Report, ReportTransition, S
 from reports.validation import report_problems
 from tests.helpers import visible_text
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
-from tests.reports.conftest import fill_budget_q1
+from tests.reports.conftest import fill_budget_q1, next_quarter
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -85,35 +85,30 @@ def write(report: Report, actor: object, narrative: str = "เบิกจ่า
 @pytest.mark.django_db
 class TestQuartersOpenOnTheirFirstDay:
     def test_a_future_quarter_is_read_only_and_says_when_it_opens(
-        self, personas: Personas, budget_now: Assignment
+        self, personas: Personas, demo: None
     ) -> None:
-        future = this_quarter() + 1
-        if future > 4:
-            pytest.skip("the last quarter of the year has no later quarter in it")
+        assignment, future, opens = next_quarter(PHRA_NAKHON)
         client = personas.client(personas.officer_pn)
-        page = client.get(reverse("report_page", args=[budget_now.pk, future]))
-        opens = quarter_bounds(current_fiscal_year(), future)[0]
+        page = client.get(reverse("report_page", args=[assignment.pk, future]))
         assert f"ยังไม่เปิดรับรายงานไตรมาสนี้ — เปิด {thai_date(opens)}" in visible_text(page)
         assert 'id="main-form"' not in page.content.decode()
         refused = client.post(
-            reverse("report_submit", args=[budget_now.pk, future]),
+            reverse("report_submit", args=[assignment.pk, future]),
             {"narrative": "ส่งล่วงหน้า", "version": "1"},
         )
         assert refused.status_code == 422
         assert "ยังไม่เปิดรับรายงาน" in visible_text(refused)
-        assert not Report.objects.filter(assignment=budget_now, quarter=future).exists()
+        assert not Report.objects.filter(assignment=assignment, quarter=future).exists()
         with pytest.raises(services.ReportError, match="ยังไม่เปิดรับรายงาน"):
-            services.report_start(assignment=budget_now, quarter=future, actor=personas.officer_pn)
+            services.report_start(assignment=assignment, quarter=future, actor=personas.officer_pn)
 
-    def test_the_office_may_open_quarters_ahead(
-        self, personas: Personas, budget_now: Assignment
-    ) -> None:
-        future = this_quarter() + 1
-        if future > 4:
-            pytest.skip("the last quarter of the year has no later quarter in it")
-        FiscalYear.objects.filter(year=current_fiscal_year()).update(quarters_open_ahead=1)
+    def test_the_office_may_open_quarters_ahead(self, personas: Personas, demo: None) -> None:
+        assignment, future, _opens = next_quarter(PHRA_NAKHON)
+        FiscalYear.objects.filter(pk=assignment.indicator.fiscal_year_id).update(
+            quarters_open_ahead=1
+        )
         page = personas.client(personas.officer_pn).get(
-            reverse("report_page", args=[budget_now.pk, future])
+            reverse("report_page", args=[assignment.pk, future])
         )
         assert 'id="main-form"' in page.content.decode()
 
