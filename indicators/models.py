@@ -180,6 +180,8 @@ class ScoringRule(models.TextChoices):
     MILESTONES_DUE = "milestones_due", _("ขั้นตอนที่ถึงกำหนดภายในไตรมาสดำเนินการแล้ว")
 
 
+# Every change to a definition, weight, target or step moves a score: all are kept.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Indicator(models.Model):
     """An indicator defined once per fiscal year and shared by the districts assigned it."""
 
@@ -214,6 +216,15 @@ class Indicator(models.Model):
     )
     full_score = models.DecimalField(
         _("คะแนนเต็ม"), max_digits=6, decimal_places=2, default=Decimal("100")
+    )
+    weight = models.DecimalField(
+        _("น้ำหนัก (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("น้ำหนักตั้งต้นของทุกเขตที่ได้รับมอบหมาย เขตใดกำหนดน้ำหนักของตนไว้ ใช้ของเขตนั้น"),
     )
     scoring_rule = models.CharField(
         _("วิธีคิดคะแนนที่ระบบเสนอ"),
@@ -256,6 +267,10 @@ class Indicator(models.Model):
                 condition=Q(full_score__gt=0), name="indicator_full_score_positive"
             ),
             models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=0, weight__lte=100),
+                name="indicator_weight_0_to_100",
+            ),
+            models.CheckConstraint(
                 condition=~Q(scoring_rule="five_levels")
                 | Q(
                     level_1__isnull=False,
@@ -283,6 +298,7 @@ class Indicator(models.Model):
         return [Decimal(level) for level in levels if level is not None]
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class MilestoneStep(models.Model):
     """ขั้นตอนที่ N of a milestone indicator, with its weight and due date."""
 
@@ -387,6 +403,7 @@ class ValidationRule(models.Model):
         return f"{self.get_kind_display()} ({self.get_severity_display()})"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Assignment(models.Model):
     """One indicator for one district in its fiscal year, with its own code and targets."""
 
@@ -413,6 +430,15 @@ class Assignment(models.Model):
     annual_target = models.DecimalField(
         _("ค่าเป้าหมาย"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    weight = models.DecimalField(
+        _("น้ำหนัก (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("เว้นว่างไว้เพื่อใช้น้ำหนักตั้งต้นของตัวชี้วัด น้ำหนักทุกตัวชี้วัดของเขตในปีหนึ่งรวมกันต้องเท่ากับ 100"),
+    )
 
     class Meta:
         ordering = ["district", "indicator__code"]
@@ -430,12 +456,22 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(annual_target__gte=0), name="assignment_target_gte_0"
             ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=0, weight__lte=100),
+                name="assignment_weight_0_to_100",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.district.name_th} ({self.code})"
 
+    @property
+    def effective_weight(self) -> Decimal | None:
+        """The district's own weight, else the indicator's default for the year."""
+        return self.weight if self.weight is not None else self.indicator.weight
 
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class QuarterTarget(models.Model):
     assignment = models.ForeignKey(
         Assignment,

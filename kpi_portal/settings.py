@@ -170,6 +170,15 @@ for _kind, _items in REPORT_REQUIRED_CONTENT.items():
             f"REPORT_REQUIRED_{_kind.upper()} may list only entry, narrative and evidence, "
             f"not {', '.join(sorted(set(_items) - {'entry', 'narrative', 'evidence'}))}."
         )
+# A district's weighted score (evaluation/scorecard.py): an assigned indicator
+# without a published evaluation counts as a score of 0 ("zero", the agreement's
+# rule: what is not reported earns nothing) or is left out of the average with
+# its weight ("omit"). Either way the scorecard shows it as not reported.
+SCORECARD_UNREPORTED = env_str("SCORECARD_UNREPORTED", default="zero")
+if SCORECARD_UNREPORTED not in ("zero", "omit"):
+    raise ImproperlyConfigured(
+        f"SCORECARD_UNREPORTED must be zero or omit, not {SCORECARD_UNREPORTED!r}."
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -97,6 +97,11 @@ class Report(models.Model):
         verbose_name=_("ส่งโดย"),
     )
     score = models.DecimalField(_("คะแนน"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # The district's own assessment, recorded when it submits (prefilled from its
+    # result by the indicator's rule) and printed beside the office's.
+    self_score = models.DecimalField(
+        _("คะแนนประเมินตนเอง"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     full_score = models.DecimalField(
         _("คะแนนเต็ม"), max_digits=6, decimal_places=2, default=Decimal("100")
     )
@@ -133,6 +138,11 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=F("full_score")),
                 name="report_score_within_full_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(self_score__isnull=True)
+                | Q(self_score__gte=0, self_score__lte=F("full_score")),
+                name="report_self_score_within_full_score",
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.EVALUATED) | Q(score__isnull=False),
