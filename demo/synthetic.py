@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from districts.models import District, Division, Membership, Role, ZoneGroup
 from districts.reference import load_districts
-from evaluation.scoring import suggest_score
 from indicators.fiscal import QUARTERS, current_fiscal_year, fiscal_year_bounds, quarter_bounds
 from indicators.models import (
     Assignment,
@@ -45,6 +44,7 @@ from indicators.models import (
     ScoringRule,
     StrategyNode,
 )
+from indicators.scoring import suggest_score
 from kpi_portal.thaidate import thai_date_numeric
 from reports.measures import ratio_percent
 from reports.models import (
@@ -789,7 +789,7 @@ class Generator:
         quarter_ends: dt.date,
         done: dict[int, dt.date],
     ) -> Decimal:
-        """The office's own suggestion (evaluation.scoring), so synthetic scores follow it."""
+        """The office's own suggestion (indicators.scoring), so synthetic scores follow it."""
         indicator = spec.indicator
         suggested = suggest_score(
             rule=indicator.scoring_rule,

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from districts.access import office_required
 from evaluation import services as evaluation_services
 from evaluation.forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
-from evaluation.scoring import suggested_score
 from evaluation.selectors import (
     indicator_summary,
     next_in_queue,
@@ -36,6 +35,7 @@ from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
+from reports.scoring import suggested_score
 from reports.validation import report_problems
 
 _int = parse_int

@@ -17,7 +17,6 @@ from pytest_django import Settings
 
 from demo.synthetic import SMALL
 from districts.models import Division, Membership
-from evaluation.scoring import suggested_score
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_bounds
 from indicators.models import (
     Assignment,
@@ -40,6 +39,7 @@ from reports.models import (
     StepProgress,
     YearSummary,
 )
+from reports.scoring import suggested_score
 
 
 def _clear() -> None:
@@ -231,7 +231,7 @@ def test_counts_match_the_small_scale_and_values_are_sane() -> None:
 
 @pytest.mark.django_db
 def test_suggested_scores_follow_the_offices_own_rule() -> None:
-    """One rule (evaluation.scoring): what the generator stored as the suggestion is
+    """One rule (indicators.scoring): what the generator stored as the suggestion is
     what the scoring page offers for the same report, for every rule and direction."""
     _clear()
     _synth("--seed", "5", "--force")

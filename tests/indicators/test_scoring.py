@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from evaluation.scoring import five_level_score, level_of, milestones_due_score, proportional_score
+from indicators.scoring import five_level_score, level_of, milestones_due_score, proportional_score
 
 LEVELS = [D(60), D(70), D(80), D(90), D(100)]
 

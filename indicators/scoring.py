@@ -1,8 +1,9 @@
-"""The score the evaluation office is offered for a report, from the indicator's rule.
+"""The arithmetic of an indicator's scoring rule.
 
 The one home of the choice of rule (``suggest_score``) and of its arithmetic.
-Pure functions, so the office's pages and the synthetic data agree exactly; the
-evaluator may always set another score, with a reason.
+Pure functions, so the district's self-assessment, the office's suggestion and
+the synthetic data agree exactly; the evaluator may always set another score,
+with a reason. ``reports.scoring.suggested_score`` applies them to a report.
 """
 
 from __future__ import annotations
@@ -11,13 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
-from indicators.fiscal import quarter_end
 from indicators.models import Direction, MeasurementKind, ScoringRule
-
-if TYPE_CHECKING:
-    from reports.models import Report
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
@@ -133,35 +129,3 @@ def suggest_score(
     if rule == ScoringRule.FIVE_LEVELS and thresholds:
         return five_level_score(result, thresholds, full_score, lower_is_better=lower)
     return proportional_score(result, target, full_score, lower_is_better=lower)
-
-
-def suggested_score(report: Report) -> Decimal | None:
-    """The suggestion for one report, from its indicator, targets and steps."""
-    indicator = report.assignment.indicator
-    steps: list[tuple[Decimal, bool, dt.date | None]] = []
-    by_milestones = indicator.scoring_rule == ScoringRule.MILESTONES_DUE
-    if by_milestones:
-        done = set(report.step_progress.values_list("step_id", flat=True))
-        steps = [(s.weight, s.pk in done, s.due_date) for s in indicator.steps.all()]
-    target = report.assignment.annual_target
-    thresholds = indicator.level_thresholds
-    five_levels = indicator.scoring_rule == ScoringRule.FIVE_LEVELS and thresholds
-    if report.result is not None and not five_levels and not by_milestones:
-        # Only the proportional rule reads the quarter's target.
-        quarter_target = (
-            report.assignment.quarter_targets.filter(quarter=report.quarter)
-            .values_list("target", flat=True)
-            .first()
-        )
-        target = target if quarter_target is None else quarter_target
-    return suggest_score(
-        rule=indicator.scoring_rule,
-        kind=indicator.kind,
-        direction=indicator.direction,
-        thresholds=thresholds,
-        full_score=report.full_score,
-        result=report.result,
-        target=target,
-        steps=steps,
-        quarter_ends=quarter_end(indicator.fiscal_year.year, report.quarter),
-    )
