@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, ZoneGroup
+from evaluation.scorecard import rank_by_score
 from indicators.calendar import is_late, period_deadlines
 from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
 from indicators.selectors import fiscal_years
@@ -30,6 +31,7 @@ from reports.models import (
     StepProgress,
     status_legend,
 )
+from reports.publication import is_published
 
 DONE_VALUES = frozenset(
     str(status) for status in HANDED_IN_STATUSES
@@ -297,6 +299,7 @@ def report_for_scoring(pk: int) -> Report:
 class SummaryRow:
     district: District
     cell: Cell
+    rank: int | None = None  # None: no published score, listed but never numbered
 
     @property
     def late(self) -> bool:
@@ -310,6 +313,7 @@ class IndicatorSummary:
     ranked: list[SummaryRow]
     zone_averages: list[tuple[ZoneGroup, Decimal | None, int]]
     late: int
+    published: bool = False
 
 
 def indicator_summary(
@@ -324,6 +328,19 @@ def indicator_summary(
         if row.cells and (cell := row.cells[0]) is not None
     ]
     ranked = sorted(rows, key=lambda r: (r.cell.score is None, -(r.cell.score or 0)))
+    # Ranks count published evaluations only; equal scores share a rank (1, 2, 2, 4).
+    period = ReportingPeriod.objects.filter(
+        fiscal_year_id=indicator.fiscal_year_id, quarter=quarter
+    ).first()
+    published = period is not None and is_published(period.assessment_published_on, today)
+    if published:
+        scored = [
+            (row.cell.score * 100 / row.cell.full_score, row)
+            for row in ranked
+            if row.cell.score is not None and row.cell.full_score
+        ]
+        for rank, _score, row in rank_by_score(scored):
+            row.rank = rank
     scores: dict[int, list[Decimal]] = defaultdict(list)
     for row in rows:
         if row.cell.score is not None:
@@ -338,4 +355,6 @@ def indicator_summary(
         )
         for group in matrix.zone_groups
     ]
-    return IndicatorSummary(indicator, quarter, ranked, averages, sum(r.late for r in rows))
+    return IndicatorSummary(
+        indicator, quarter, ranked, averages, sum(r.late for r in rows), published
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="office_home"),
     path("queue/", views.queue, name="office_queue"),
     path("summary/", views.summary, name="office_summary"),
+    path("rankings/", views.rankings, name="office_rankings"),
     path("publish/", views.publish, name="office_publish"),
     path("withdraw/", views.withdraw, name="office_withdraw"),
     path("reports/<int:report_id>/", views.score, name="office_score"),

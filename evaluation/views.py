@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -16,9 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from districts.access import office_required
+from districts.access import get_district_for_user, office_required, sees_every_district
 from evaluation import services as evaluation_services
 from evaluation.forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
+from evaluation.scorecard import (
+    YEAR_QUARTER,
+    Scorecard,
+    district_ranking,
+    district_scorecard,
+    weight_totals,
+)
 from evaluation.selectors import (
     indicator_summary,
     next_in_queue,
@@ -35,6 +43,7 @@ from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
+from reports.publication import is_published
 from reports.scoring import suggested_score
 from reports.validation import report_problems
 
@@ -310,3 +319,71 @@ def withdraw(request: HtmxHttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("ถอนประกาศผลไตรมาสที่ %(q)s แล้ว") % {"q": period.quarter})
     return _back_to_matrix(period)
+
+
+def _scorecard_quarter(request: HtmxHttpRequest, fiscal_year: FiscalYear) -> int:
+    """The quarter asked for, else the latest published one, else the current one."""
+    quarter = _int(request.GET.get("quarter"))
+    if quarter in QUARTERS:
+        return quarter
+    today = timezone.localdate()
+    published = [
+        p.quarter
+        for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)
+        if is_published(p.assessment_published_on, today)
+    ]
+    if published:
+        return max(published)
+    return quarter_of(today) if fiscal_year.year == current_fiscal_year(today) else YEAR_QUARTER
+
+
+def scorecard_for_request(request: HtmxHttpRequest, code: str, year: int) -> Scorecard:
+    district = get_district_for_user(request, code)
+    fiscal_year = get_object_or_404(FiscalYear, year=year)
+    return district_scorecard(
+        district,
+        fiscal_year,
+        _scorecard_quarter(request, fiscal_year),
+        office_view=sees_every_district(request.user),
+    )
+
+
+@login_required
+@require_GET
+def scorecard(request: HtmxHttpRequest, code: str, year: int) -> HttpResponse:
+    """A district's scorecard for a year: each indicator's weight, target, result,
+    self-assessment and the office's score, and the weighted totals."""
+    card = scorecard_for_request(request, code, year)
+    return render(
+        request,
+        "scorecard/scorecard.html",
+        {"card": card, "years": fiscal_years(), "year_quarter": YEAR_QUARTER},
+    )
+
+
+@office_required
+@require_GET
+def rankings(request: HtmxHttpRequest) -> HttpResponse:
+    """The districts ranked by weighted score, overall and within zone groups, and
+    the districts whose weights for the year do not add up to 100."""
+    fiscal_year, quarter = _year_and_quarter(request)
+    zone = request.GET.get("zone") or ""
+    ranking = district_ranking(fiscal_year, quarter)
+    groups = [(g, members) for g, members in ranking.zone_groups if not zone or g.code == zone]
+    overall = [e for e in ranking.ranked if not zone or e.district.zone_group.code == zone]
+    weights = [row for row in weight_totals(fiscal_year) if row[1] != 100 or row[3]]
+    return render(
+        request,
+        "office/rankings.html",
+        {
+            "ranking": ranking,
+            "groups": groups,
+            "overall": overall,
+            "by_zone": request.GET.get("view") == "zones",
+            "zone": zone,
+            "zone_groups": [g for g, _members in ranking.zone_groups],
+            "weights": weights,
+            "years": fiscal_years(),
+            "year_quarter": YEAR_QUARTER,
+        },
+    )

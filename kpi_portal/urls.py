@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evaluation import views as evaluation_views
 from kpi_portal import views
 from printing import views as print_views
 from reports import urls as report_urls
@@ -24,6 +25,16 @@ urlpatterns = [
         "districts/<str:code>/certification/",
         report_views.certification_queue,
         name="certification_queue",
+    ),
+    path(
+        "districts/<str:code>/scorecard/<int:year>/",
+        evaluation_views.scorecard,
+        name="scorecard",
+    ),
+    path(
+        "districts/<str:code>/scorecard/<int:year>/scorecard.pdf",
+        print_views.scorecard_pdf,
+        name="scorecard_pdf",
     ),
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
     path("assignments/<int:pk>/sheet.pdf", print_views.sheet_pdf, name="assignment_sheet_pdf"),

@@ -174,3 +174,8 @@ def zone_averages(matrix: Any) -> list[tuple[Any, list[Decimal | None]]]:
             )
         result.append((group, averages))
     return result
+
+
+def scorecard_pdf(card: Any) -> bytes:
+    """A district's scorecard, A4 landscape, for the performance agreement's file."""
+    return html_to_pdf(_print_html("print/scorecard.html", {"card": card}))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from districts.access import membership_of, sees_every_district
 from districts.models import District
+from evaluation.views import scorecard_for_request
 from indicators.access import get_assignment_for_user
 from indicators.models import FiscalYear
 from indicators.selectors import fiscal_years
@@ -119,6 +120,18 @@ def sheet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         f"sheet-{assignment.indicator.fiscal_year.year}-{assignment.district.code}-"
         f"{assignment.indicator.code}.pdf"
     )
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def scorecard_pdf(request: HtmxHttpRequest, code: str, year: int) -> HttpResponse:
+    """The district's scorecard as an A4 landscape Thai PDF for the agreement file."""
+    card = scorecard_for_request(request, code, year)
+    response = HttpResponse(pdf.scorecard_pdf(card), content_type="application/pdf")
+    name = f"scorecard-{year}-{card.district.code}-q{card.quarter}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response

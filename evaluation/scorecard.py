@@ -1,0 +1,475 @@
+"""A district's weighted score, its scorecard and the ranking of districts.
+
+The performance agreement's arithmetic (คำรับรองการปฏิบัติราชการ): every
+indicator's score is read on the five-point scale (its score ÷ full score × 5),
+and the district's result is Σ(weight × level score) ÷ Σweight, to four
+decimals, with its percentage equivalent (÷ 5 × 100, to two). ``weighted_score``
+is the one function that computes it; the scorecard page, its PDF and the
+rankings all call it.
+
+An assigned indicator without a score counts as 0 or is left out of the
+average with its weight, per ``settings.SCORECARD_UNREPORTED``; either way it is
+shown, never hidden.
+
+The year's result is the fourth quarter's evaluation: results are cumulative,
+and the fourth quarter's is the twelve months' (docs/design.md, "Scores").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import FilteredRelation, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import District, ZoneGroup
+from indicators.fiscal import QUARTERS
+from indicators.models import Assignment, FiscalYear, QuarterTarget, ReportingPeriod
+from reports.models import HANDED_IN_STATUSES, Report, Status
+from reports.publication import is_published
+
+FIVE = Decimal(5)
+HUNDRED = Decimal(100)
+_FOUR_PLACES = Decimal("0.0001")
+_TWO_PLACES = Decimal("0.01")
+#: The year's result is the last quarter's evaluation (see the module's docstring).
+YEAR_QUARTER = QUARTERS[-1]
+
+
+class LineState(StrEnum):
+    SCORED = "scored"
+    AWAITING_EVALUATION = "awaiting_evaluation"  # handed in, not scored (or not public)
+    NOT_REPORTED = "not_reported"
+
+
+LINE_STATE_LABELS = {
+    LineState.SCORED: _("ประเมินแล้ว"),
+    LineState.AWAITING_EVALUATION: _("รอผลการประเมิน"),
+    LineState.NOT_REPORTED: _("ไม่ได้รายงาน"),
+}
+
+
+def level_score(score: Decimal, full_score: Decimal) -> Decimal:
+    """A score read on the five-point scale, exactly (score ÷ full score × 5)."""
+    return score * FIVE / full_score
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """One indicator as the weighted average sees it."""
+
+    weight: Decimal | None  # None: no weight set for the district or the indicator
+    score: Decimal | None  # None: nothing to count (not reported, not evaluated)
+    full_score: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedScore:
+    score: Decimal | None  # five-point scale, four decimals; None when nothing counts
+    percent: Decimal | None  # the same as a percentage, two decimals
+    weight_counted: Decimal  # Σweight of the indicators in the average
+    scored: int  # indicators with a score
+    unscored: int  # indicators without one (counted as 0, or left out)
+
+    @property
+    def has_score(self) -> bool:
+        return self.scored > 0
+
+
+def weighted_score(lines: Iterable[Weighed], *, unreported: str | None = None) -> WeightedScore:
+    """Σ(weight × level score) ÷ Σweight on the five-point scale, to four decimals.
+
+    ``unreported`` is "zero" (an indicator without a score counts as 0 with its
+    weight) or "omit" (it is left out, weight and all); the default is
+    ``settings.SCORECARD_UNREPORTED``. An indicator without a weight weighs
+    nothing. With no score at all there is no result (None), not 0: a district
+    nobody has evaluated is not the last district.
+    """
+    policy = unreported or settings.SCORECARD_UNREPORTED
+    total = Decimal(0)
+    weights = Decimal(0)
+    scored = unscored = 0
+    for line in lines:
+        weight = line.weight or Decimal(0)
+        if line.score is None:
+            unscored += 1
+            if policy == "zero":
+                weights += weight
+            continue
+        scored += 1
+        weights += weight
+        total += weight * level_score(line.score, line.full_score)
+    if not scored or weights <= 0:
+        return WeightedScore(None, None, weights, scored, unscored)
+    exact = total / weights
+    return WeightedScore(
+        exact.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP),
+        (exact / FIVE * HUNDRED).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP),
+        weights,
+        scored,
+        unscored,
+    )
+
+
+def rank_by_score[T](items: Iterable[tuple[Decimal, T]]) -> list[tuple[int, Decimal, T]]:
+    """(score, item) pairs ranked best first; equal scores share a rank, the next
+    rank skips (1, 2, 2, 4). Items keep their given order within a tie."""
+    ordered = sorted(items, key=lambda pair: -pair[0])
+    ranked: list[tuple[int, Decimal, T]] = []
+    position = 0
+    for score, group in groupby(ordered, key=lambda pair: pair[0]):
+        members = list(group)
+        rank = position + 1
+        ranked.extend((rank, score, item) for _score, item in members)
+        position += len(members)
+    return ranked
+
+
+# ---------------------------------------------------------------------------
+# The scorecard of one district for one year
+
+
+@dataclass
+class ScorecardLine:
+    assignment: Assignment
+    weight: Decimal | None
+    target: Decimal
+    result: Decimal | None
+    status: str | None
+    full_score: Decimal
+    self_score: Decimal | None
+    suggested_score: Decimal | None
+    score: Decimal | None  # the office's, when the viewer may see it
+    evaluated_by: str = ""
+    evaluated_at: dt.datetime | None = None
+    # The line's share of each total (weight × level score ÷ Σweight counted).
+    self_weighted: Decimal | None = None
+    office_weighted: Decimal | None = None
+
+    @property
+    def state(self) -> LineState:
+        if self.score is not None:
+            return LineState.SCORED
+        if self.status in HANDED_IN_STATUSES:
+            return LineState.AWAITING_EVALUATION
+        return LineState.NOT_REPORTED
+
+    @property
+    def state_label(self) -> str:
+        return str(LINE_STATE_LABELS[self.state])
+
+    @property
+    def self_level(self) -> Decimal | None:
+        return None if self.self_score is None else level_score(self.self_score, self.full_score)
+
+    @property
+    def level(self) -> Decimal | None:
+        return None if self.score is None else level_score(self.score, self.full_score)
+
+
+@dataclass
+class Scorecard:
+    district: District
+    fiscal_year: FiscalYear
+    quarter: int
+    period: ReportingPeriod | None
+    published: bool
+    office_view: bool  # the office sees scores before they are published
+    lines: list[ScorecardLine]
+    office: WeightedScore
+    self_assessed: WeightedScore
+    by_quarter: list[tuple[int, bool, WeightedScore]]  # quarter, published, office score
+    unreported_policy: str
+    evaluators: list[tuple[str, dt.datetime]] = field(default_factory=list)
+
+    @property
+    def weight_total(self) -> Decimal:
+        return sum((line.weight or Decimal(0) for line in self.lines), Decimal(0))
+
+    @property
+    def weights_complete(self) -> bool:
+        return self.weight_total == HUNDRED and all(line.weight is not None for line in self.lines)
+
+    @property
+    def office_shown(self) -> bool:
+        return self.published or self.office_view
+
+
+def _share(
+    weight: Decimal | None, level: Decimal | None, total: WeightedScore, policy: str
+) -> Decimal | None:
+    """A line's share of a total: weight × level score ÷ Σweight counted."""
+    if weight is None or not total.has_score or total.weight_counted <= 0:
+        return None
+    if level is None:
+        return Decimal(0) if policy == "zero" else None
+    return (weight * level / total.weight_counted).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _periods(fiscal_year: FiscalYear) -> dict[int, ReportingPeriod]:
+    return {p.quarter: p for p in ReportingPeriod.objects.filter(fiscal_year=fiscal_year)}
+
+
+def district_scorecard(
+    district: District,
+    fiscal_year: FiscalYear,
+    quarter: int,
+    *,
+    office_view: bool,
+    today: dt.date | None = None,
+) -> Scorecard:
+    """Every indicator assigned to the district in the year, with its weight, target,
+    result, self-assessment and office score for the quarter, and the totals.
+
+    The office's scores are shown to the district only for a published quarter;
+    the office (``office_view``) sees them all. Four queries, whatever the size.
+    """
+    today = today or timezone.localdate()
+    periods = _periods(fiscal_year)
+    published = {q: is_published(p.assessment_published_on, today) for q, p in periods.items()}
+    assignments = list(
+        Assignment.objects.filter(district=district, indicator__fiscal_year=fiscal_year)
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch(
+                "quarter_targets",
+                queryset=QuarterTarget.objects.filter(quarter=quarter),
+                to_attr="the_quarter_target",
+            )
+        )
+        .order_by("indicator__code", "pk")
+    )
+    reports = _reports_by_quarter([a.pk for a in assignments])
+    shown = office_view or published.get(quarter, False)
+    lines = []
+    for assignment in assignments:
+        report = reports.get((assignment.pk, quarter))
+        targets = assignment.the_quarter_target  # type: ignore[attr-defined]
+        score = report.score if report and report.status == Status.EVALUATED else None
+        visible = report is not None and shown and score is not None
+        lines.append(
+            ScorecardLine(
+                assignment=assignment,
+                weight=assignment.effective_weight,
+                target=targets[0].target if targets else assignment.annual_target,
+                result=report.result if report else None,
+                status=report.status if report else None,
+                full_score=report.full_score if report else assignment.indicator.full_score,
+                self_score=report.self_score if report else None,
+                suggested_score=report.suggested_score if report else None,
+                score=score if shown else None,
+                evaluated_by=report.evaluator if report and visible else "",
+                evaluated_at=report.evaluated_at if report and visible else None,
+            )
+        )
+    by_quarter = [
+        (
+            q,
+            published.get(q, False),
+            weighted_score(
+                _weighed(a, reports.get((a.pk, q)), counts=office_view or published.get(q, False))
+                for a in assignments
+            ),
+        )
+        for q in QUARTERS
+    ]
+    office = weighted_score(Weighed(ln.weight, ln.score, ln.full_score) for ln in lines)
+    self_assessed = weighted_score(Weighed(ln.weight, ln.self_score, ln.full_score) for ln in lines)
+    policy = settings.SCORECARD_UNREPORTED
+    for line in lines:
+        line.self_weighted = _share(line.weight, line.self_level, self_assessed, policy)
+        line.office_weighted = _share(line.weight, line.level, office, policy) if shown else None
+    evaluators = sorted(
+        {(line.evaluated_by, line.evaluated_at) for line in lines if line.evaluated_at},
+        key=lambda pair: pair[1],
+    )
+    return Scorecard(
+        district=district,
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        period=periods.get(quarter),
+        published=published.get(quarter, False),
+        office_view=office_view,
+        lines=lines,
+        office=office,
+        self_assessed=self_assessed,
+        by_quarter=by_quarter,
+        unreported_policy=policy,
+        evaluators=evaluators,
+    )
+
+
+def _weighed(assignment: Assignment, report: _ReportRow | None, *, counts: bool) -> Weighed:
+    if report is None:
+        return Weighed(assignment.effective_weight, None, assignment.indicator.full_score)
+    score = report.score if counts and report.status == Status.EVALUATED else None
+    return Weighed(assignment.effective_weight, score, report.full_score)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportRow:
+    result: Decimal | None
+    status: str
+    full_score: Decimal
+    self_score: Decimal | None
+    suggested_score: Decimal | None
+    score: Decimal | None
+    evaluated_at: dt.datetime | None
+    evaluator: str
+
+
+def _reports_by_quarter(assignment_ids: list[int]) -> dict[tuple[int, int], _ReportRow]:
+    rows = Report.objects.filter(assignment_id__in=assignment_ids).values_list(
+        "assignment_id",
+        "quarter",
+        "result",
+        "status",
+        "full_score",
+        "self_score",
+        "suggested_score",
+        "score",
+        "evaluated_at",
+        "evaluated_by__first_name",
+        "evaluated_by__last_name",
+        "evaluated_by__username",
+    )
+    found = {}
+    for (
+        assignment_id,
+        quarter,
+        result,
+        status,
+        full_score,
+        self_score,
+        suggested,
+        score,
+        evaluated_at,
+        first,
+        last,
+        username,
+    ) in rows:
+        name = " ".join(part for part in (first, last) if part) or (username or "")
+        found[(assignment_id, quarter)] = _ReportRow(
+            result, status, full_score, self_score, suggested, score, evaluated_at, name
+        )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Rankings
+
+
+@dataclass
+class RankedDistrict:
+    district: District
+    score: WeightedScore
+    rank: int | None = None  # None: no published score, listed but never numbered
+    zone_rank: int | None = None
+
+
+@dataclass
+class Ranking:
+    fiscal_year: FiscalYear
+    quarter: int
+    published: bool
+    ranked: list[RankedDistrict]  # best first, then those without a score
+    zone_groups: list[tuple[ZoneGroup, list[RankedDistrict]]]
+    unreported_policy: str
+
+    @property
+    def unranked(self) -> list[RankedDistrict]:
+        return [r for r in self.ranked if r.rank is None]
+
+
+def district_ranking(
+    fiscal_year: FiscalYear, quarter: int, *, today: dt.date | None = None
+) -> Ranking:
+    """The districts by weighted score for the quarter, ties sharing a rank, overall
+    and within each zone group. Only a published quarter's evaluations count; a
+    district without one is listed without a number. Four queries."""
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
+    published = period is not None and is_published(period.assessment_published_on, today)
+    rows = (
+        Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
+        .annotate(quarter_report=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
+        .order_by()
+        .values_list(
+            "district_id",
+            "weight",
+            "indicator__weight",
+            "indicator__full_score",
+            "quarter_report__status",
+            "quarter_report__score",
+            "quarter_report__full_score",
+        )
+    )
+    lines: dict[int, list[Weighed]] = defaultdict(list)
+    for district_id, weight, default_weight, full, status, score, report_full in rows:
+        counted = score if published and status == Status.EVALUATED else None
+        lines[district_id].append(
+            Weighed(weight if weight is not None else default_weight, counted, report_full or full)
+        )
+    districts = list(District.objects.select_related("zone_group").order_by("name_th"))
+    entries = [
+        RankedDistrict(d, weighted_score(lines.get(d.pk, []))) for d in districts if d.pk in lines
+    ]
+    _number(entries, "rank")
+    groups = []
+    for group in ZoneGroup.objects.order_by("position"):
+        members = [e for e in entries if e.district.zone_group_id == group.pk]
+        _number(members, "zone_rank")
+        groups.append((group, _best_first(members)))
+    return Ranking(
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        published=published,
+        ranked=_best_first(entries),
+        zone_groups=groups,
+        unreported_policy=settings.SCORECARD_UNREPORTED,
+    )
+
+
+def _number(entries: list[RankedDistrict], attribute: str) -> None:
+    scored = [(e.score.score, e) for e in entries if e.score.score is not None]
+    for rank, _score, entry in rank_by_score(scored):
+        setattr(entry, attribute, rank)
+
+
+def _best_first(entries: list[RankedDistrict]) -> list[RankedDistrict]:
+    # Numbered first by score (Thai order within a tie), then the unnumbered in Thai order.
+    return sorted(
+        entries,
+        key=lambda e: (e.score.score is None, -(e.score.score or 0)),
+    )
+
+
+def weight_totals(fiscal_year: FiscalYear) -> list[tuple[District, Decimal, int, int]]:
+    """Each district's Σ weight for the year, with its number of assignments and of
+    assignments without a weight: the office sees which districts do not add up to 100."""
+    totals: dict[int, list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0, 0])
+    rows = (
+        Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
+        .order_by()
+        .values_list("district_id", "weight", "indicator__weight")
+    )
+    for district_id, weight, default in rows:
+        effective = weight if weight is not None else default
+        entry = totals[district_id]
+        entry[0] = Decimal(entry[0]) + (effective or 0)
+        entry[1] = int(entry[1]) + 1
+        entry[2] = int(entry[2]) + (effective is None)
+    districts = District.objects.order_by("name_th")
+    return [
+        (d, Decimal(totals[d.pk][0]), int(totals[d.pk][1]), int(totals[d.pk][2]))
+        for d in districts
+        if d.pk in totals
+    ]
