@@ -8,9 +8,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +29,13 @@ from django.utils.translation import gettext as _
 from districts.models import District, ZoneGroup
 from evaluation.scorecard import rank_by_score
 from indicators.calendar import is_late, period_deadlines
-from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
+from indicators.models import (
+    Assignment,
+    DeadlineExtension,
+    FiscalYear,
+    Indicator,
+    ReportingPeriod,
+)
 from indicators.selectors import fiscal_years
 from kpi_portal.thaidigits import format_amount, format_score
 from reports.models import (
@@ -246,26 +263,134 @@ def office_matrix(
     )
 
 
-def review_queue() -> QuerySet[Report]:
-    """Submitted reports, oldest submission first (served by report_status_submitted),
-    each with the number of warnings its district explained (a flag for the evaluator)."""
-    return (
-        Report.objects.filter(status=Status.SUBMITTED)
-        .select_related(
-            "assignment__indicator__fiscal_year", "assignment__district", "submitted_by"
+class QueueFlag:
+    WARNING = "warning"  # the district explained validation warnings
+    RESUBMITTED = "resubmitted"  # returned or reopened before, handed in again
+    LATE = "late"  # handed in after its deadline (extension included)
+
+
+QUEUE_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REOPENED, Status.EVALUATED)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the evaluator narrowed the queue to; kept from page to page (``query``)."""
+
+    year: int | None = None
+    quarter: int | None = None
+    zone: str = ""
+    indicator: str = ""  # an indicator code: the same code across years
+    status: str = Status.SUBMITTED
+    flag: str = ""
+
+    KEYS = ("year", "quarter", "zone", "indicator", "status", "flag")
+
+    @classmethod
+    def from_query(cls, query: Any) -> QueueFilter:
+        def number(key: str) -> int | None:
+            value = str(query.get(key) or "")
+            return int(value) if value.isdigit() and len(value) <= 4 else None
+
+        status = str(query.get("status") or Status.SUBMITTED)
+        flag = str(query.get("flag") or "")
+        quarter = number("quarter")
+        return cls(
+            year=number("year"),
+            quarter=quarter if quarter in (1, 2, 3, 4) else None,
+            zone=str(query.get("zone") or "")[:32],
+            indicator=str(query.get("indicator") or "")[:20],
+            status=status if status in QUEUE_STATUSES else Status.SUBMITTED,
+            flag=flag if flag in (QueueFlag.WARNING, QueueFlag.RESUBMITTED, QueueFlag.LATE) else "",
         )
-        .annotate(explained=Count("explanations"))
-        .order_by("submitted_at", "id")
-    )
+
+    @property
+    def query(self) -> str:
+        """The filter as a query string ("?year=2569&flag=late"), or "" for the default."""
+        values = {
+            "year": self.year or "",
+            "quarter": self.quarter or "",
+            "zone": self.zone,
+            "indicator": self.indicator,
+            "status": "" if self.status == Status.SUBMITTED else self.status,
+            "flag": self.flag,
+        }
+        kept = {key: value for key, value in values.items() if value}
+        return "?" + urlencode(kept) if kept else ""
+
+    @property
+    def is_default(self) -> bool:
+        return self == QueueFilter()
 
 
-def next_in_queue(after: Report) -> Report | None:
-    return (
-        Report.objects.filter(status=Status.SUBMITTED)
-        .exclude(pk=after.pk)
-        .order_by("submitted_at", "id")
-        .first()
+def review_queue(filters: QueueFilter | None = None) -> QuerySet[Report]:
+    """Reports in the office's hands, newest fiscal year first and, within a year,
+    oldest submission first; each with its flags: warnings the district explained,
+    handed in again after a return or reopening, handed in after its deadline."""
+    filters = filters or QueueFilter()
+    period = ReportingPeriod.objects.filter(
+        fiscal_year_id=OuterRef("assignment__indicator__fiscal_year_id"),
+        quarter=OuterRef("quarter"),
     )
+    extension = DeadlineExtension.objects.filter(
+        district_id=OuterRef("assignment__district_id"),
+        period__fiscal_year_id=OuterRef("assignment__indicator__fiscal_year_id"),
+        period__quarter=OuterRef("quarter"),
+    )
+    reports = (
+        Report.objects.filter(status=filters.status)
+        .select_related(
+            "assignment__indicator__fiscal_year",
+            "assignment__district__zone_group",
+            "submitted_by",
+        )
+        .annotate(
+            explained=Count("explanations"),
+            resubmitted=Exists(
+                ReportTransition.objects.filter(
+                    report_id=OuterRef("pk"), to_status__in=(Status.RETURNED, Status.REOPENED)
+                )
+            ),
+            deadline=Coalesce(
+                Subquery(extension.values("deadline")[:1]), Subquery(period.values("deadline")[:1])
+            ),
+            submitted_on=TruncDate("submitted_at"),
+        )
+        .annotate(late=Q(submitted_on__gt=F("deadline")))
+        .order_by("-assignment__indicator__fiscal_year__year", "submitted_at", "id")
+    )
+    if filters.year:
+        reports = reports.filter(assignment__indicator__fiscal_year__year=filters.year)
+    if filters.quarter:
+        reports = reports.filter(quarter=filters.quarter)
+    if filters.zone:
+        reports = reports.filter(assignment__district__zone_group__code=filters.zone)
+    if filters.indicator:
+        reports = reports.filter(assignment__indicator__code=filters.indicator)
+    if filters.flag == QueueFlag.WARNING:
+        reports = reports.filter(explained__gt=0)
+    elif filters.flag == QueueFlag.RESUBMITTED:
+        reports = reports.filter(resubmitted=True)
+    elif filters.flag == QueueFlag.LATE:
+        reports = reports.filter(late=True)
+    return reports
+
+
+def next_in_queue(after: Report, filters: QueueFilter | None = None) -> Report | None:
+    """The next report waiting in the same filter (the queue's order), after ``after``."""
+    filters = filters or QueueFilter()
+    waiting = review_queue(QueueFilter(**{**filters.__dict__, "status": Status.SUBMITTED}))
+    return waiting.select_related(None).exclude(pk=after.pk).only("pk").first()
+
+
+def queue_choices() -> dict[str, Any]:
+    """What the queue's filter offers: years, zone groups, indicator codes."""
+    return {
+        "years": list(fiscal_years()),
+        "zone_groups": list(ZoneGroup.objects.order_by("position")),
+        "indicator_codes": list(
+            Indicator.objects.order_by("code").values_list("code", flat=True).distinct()
+        ),
+    }
 
 
 def report_for_scoring(pk: int) -> Report:

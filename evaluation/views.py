@@ -28,9 +28,13 @@ from evaluation.scorecard import (
     weight_totals,
 )
 from evaluation.selectors import (
+    QUEUE_STATUSES,
+    QueueFilter,
+    QueueFlag,
     indicator_summary,
     next_in_queue,
     office_matrix,
+    queue_choices,
     report_for_scoring,
     review_queue,
 )
@@ -93,7 +97,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "last_publication": period.publication_events.all()[:1] if period else [],
             "filters": request.GET,
             "statuses": status_legend(),
-            "queue_size": review_queue().count(),
+            "queue_size": Report.objects.filter(status=Status.SUBMITTED).count(),
         },
     )
 
@@ -101,14 +105,31 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @office_required
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
-    """Submitted reports, oldest first, a hundred to a page."""
-    reports = Paginator(review_queue(), 100).get_page(request.GET.get("page"))
+    """Reports waiting for the office, newest year first, filtered, a hundred to a page."""
+    filters = QueueFilter.from_query(request.GET)
+    reports = Paginator(review_queue(filters), 100).get_page(request.GET.get("page"))
     return render(
-        request, "office/queue.html", {"reports": reports, "waiting": reports.paginator.count}
+        request,
+        "office/queue.html",
+        {
+            "reports": reports,
+            "waiting": reports.paginator.count,
+            "filters": filters,
+            "statuses": [(s, Status(s).label) for s in QUEUE_STATUSES],
+            "flags": [
+                (QueueFlag.WARNING, _("มีคำชี้แจงคำเตือน")),
+                (QueueFlag.RESUBMITTED, _("ส่งใหม่หลังส่งกลับหรือเปิดแก้ไข")),
+                (QueueFlag.LATE, _("ส่งล่าช้า")),
+            ],
+            **queue_choices(),
+        },
     )
 
 
-def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
+def _scoring_context(
+    report: Report, filters: QueueFilter | None = None, actor: Any = None, **extra: Any
+) -> dict[str, Any]:
+    filters = filters or QueueFilter()
     suggested = suggested_score(report)
     return {
         "report": report,
@@ -122,7 +143,9 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(),
         "extension_form": extra.pop("extension_form", None) or ExtensionForm(),
-        "next_report": next_in_queue(report),
+        "next_report": next_in_queue(report, filters),
+        "queue_filter": filters,
+        "conflict": evaluation_services.evaluation_conflict(report, actor),
         "history": report_history(report),
         # The warnings the district explained when it submitted, as they stand.
         "warnings": [p for p in report_problems(report) if not p.is_error],
@@ -130,9 +153,14 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _next_report_url(report: Report) -> str:
-    following = next_in_queue(report)
-    return reverse("office_score", args=[following.pk]) if following else reverse("office_queue")
+def _next_report_url(request: HtmxHttpRequest, report: Report) -> str:
+    """The next report waiting in the evaluator's filter, else the queue (filtered)."""
+    filters = QueueFilter.from_query(request.GET)
+    following = next_in_queue(report, filters)
+    if following is None:
+        messages.info(request, _("ไม่มีรายงานรอประเมินในตัวกรองนี้แล้ว"))
+        return reverse("office_queue") + filters.query
+    return reverse("office_score", args=[following.pk]) + filters.query
 
 
 def _act(
@@ -141,20 +169,40 @@ def _act(
     form: forms.Form,
     form_name: str,
     action: Callable[[dict[str, Any]], object],
-    then: str,
+    then: Callable[[], str],
+    done: str = "",
 ) -> HttpResponse:
-    """Validate ``form``, run ``action`` with its data, and go to ``then``; on a
-    refusal, show the scoring page again with the form's errors (422)."""
+    """Validate ``form``, run ``action`` with its data, confirm with ``done`` and go
+    to ``then()``; on a refusal, show the scoring page again with the form's
+    errors (422)."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
-            return redirect(then)
+            if done:
+                messages.success(request, done)
+            return redirect(then())
+    filters = QueueFilter.from_query(request.GET)
     return render(
-        request, "office/score.html", _scoring_context(report, **{form_name: form}), status=422
+        request,
+        "office/score.html",
+        _scoring_context(report, filters, request.user, **{form_name: form}),
+        status=422,
     )
+
+
+def _same_page(request: HtmxHttpRequest, report: Report) -> str:
+    return reverse("office_score", args=[report.pk]) + QueueFilter.from_query(request.GET).query
+
+
+def _names(report: Report) -> dict[str, object]:
+    return {
+        "district": report.assignment.district.office_name,
+        "code": report.assignment.indicator.code,
+        "q": report.quarter,
+    }
 
 
 def _report(report_id: int) -> Report:
@@ -166,8 +214,9 @@ def _report(report_id: int) -> Report:
 def score(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
     """The report exactly as submitted, the indicator's criteria and the scoring form."""
     report = _report(report_id)
+    filters = QueueFilter.from_query(request.GET)
     if request.method == "GET":
-        return render(request, "office/score.html", _scoring_context(report))
+        return render(request, "office/score.html", _scoring_context(report, filters, request.user))
     suggested = suggested_score(report)
     return _act(
         request,
@@ -182,7 +231,8 @@ def score(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
             reason=data["reason"],
             suggested=suggested,
         ),
-        _next_report_url(report),
+        lambda: _next_report_url(request, report),
+        _("บันทึกคะแนนของ%(district)s ตัวชี้วัด %(code)s ไตรมาสที่ %(q)s แล้ว") % _names(report),
     )
 
 
@@ -195,10 +245,11 @@ def return_report(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
         report,
         ReturnForm(request.POST),
         "return_form",
-        lambda data: services.report_transition(
-            report=report, to_status=Status.RETURNED, actor=request.user, reason=data["comment"]
+        lambda data: evaluation_services.report_return(
+            report=report, actor=request.user, comment=data["comment"]
         ),
-        _next_report_url(report),
+        lambda: _next_report_url(request, report),
+        _("ส่งรายงานของ%(district)s ตัวชี้วัด %(code)s ไตรมาสที่ %(q)s กลับให้แก้ไขแล้ว") % _names(report),
     )
 
 
@@ -214,7 +265,10 @@ def reopen(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
         lambda data: services.report_transition(
             report=report, to_status=Status.REOPENED, actor=request.user, reason=data["reason"]
         ),
-        reverse("office_score", args=[report.pk]),
+        lambda: (
+            reverse("office_score", args=[report.pk]) + QueueFilter.from_query(request.GET).query
+        ),
+        _("เปิดรายงานให้สำนักงานเขตแก้ไขอีกครั้งแล้ว"),
     )
 
 
@@ -240,7 +294,9 @@ def extend(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
             reason=data["reason"],
             actor=request.user,
         ),
-        reverse("office_score", args=[report.pk]),
+        lambda: (
+            reverse("office_score", args=[report.pk]) + QueueFilter.from_query(request.GET).query
+        ),
     )
 
 
