@@ -119,9 +119,7 @@ def test_after_scoring_a_confirmation_and_the_next_report_in_the_same_filter(
     assert response.redirect_chain[-1][0] == (
         reverse("office_score", args=[waiting["hk_2564"].pk]) + "?year=2564"
     )
-    assert "บันทึกคะแนนของสำนักงานเขตพระนคร ตัวชี้วัด 7.4.1 ไตรมาสที่ 1 แล้ว" in visible_text(
-        response
-    )
+    assert "บันทึกคะแนนของสำนักงานเขตพระนคร ตัวชี้วัด 7.4.1 ไตรมาสที่ 1 แล้ว" in visible_text(response)
     # The last one in the filter: back to the (filtered) queue, saying so.
     response = client.post(
         reverse("office_return", args=[waiting["hk_2564"].pk]) + "?year=2564",
