@@ -101,6 +101,26 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
             evaluator,
         ),
         Page("review queue /office/queue/", "/office/queue/", evaluator),
+        Page(
+            f"scorecard {district.code}, year {last_full.year} q4 (district)",
+            f"/districts/{district.code}/scorecard/{last_full.year}/?quarter=4",
+            officer,
+        ),
+        Page(
+            f"scorecard {district.code}, year {last_full.year} q4 (office)",
+            f"/districts/{district.code}/scorecard/{last_full.year}/?quarter=4",
+            evaluator,
+        ),
+        Page(
+            f"rankings, year {last_full.year} q4",
+            f"/office/rankings/?year={last_full.year}&quarter=4",
+            evaluator,
+        ),
+        Page(
+            f"rankings by zone group, year {last_full.year} q4",
+            f"/office/rankings/?year={last_full.year}&quarter=4&view=zones",
+            evaluator,
+        ),
     ]
 
 
