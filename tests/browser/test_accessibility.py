@@ -143,6 +143,7 @@ def test_district_pages_pass_axe_and_fit(
     for name, path in [
         ("home-huai-khwang-2564", f"/districts/{HUAI_KHWANG}/?year=2564"),
         ("sheet-huai-khwang", pages["sheet"]),
+        ("scorecard-huai-khwang-2564", f"/districts/{HUAI_KHWANG}/scorecard/2564/?quarter=4"),
     ]:
         failures += _check(head, name, path, phone)
     assert not failures, "\n\n".join(failures)
@@ -160,6 +161,10 @@ def test_office_pages_pass_axe_and_fit(
         ("office-matrix", "/office/"),
         ("office-matrix-2564", "/office/?year=2564&quarter=2"),
         ("office-queue", "/office/queue/"),
+        ("office-queue-filtered", "/office/queue/?year=2564&flag=late"),
+        ("office-rankings-2564", "/office/rankings/?year=2564&quarter=3"),
+        ("office-rankings-zones", "/office/rankings/?year=2564&quarter=3&view=zones"),
+        ("office-scorecard", f"/districts/{PHRA_NAKHON}/scorecard/2564/?quarter=3"),
         ("prints-office", "/prints/"),
     ]:
         failures += _check(evaluator, name, path, phone)
