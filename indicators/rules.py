@@ -272,7 +272,11 @@ def describe(rule: Rule) -> RuleDescription:
             for level, threshold in zip(LEVELS, levels, strict=True)
         ]
         return RuleDescription(
-            str(ScoringRule.FIVE_LEVELS.label), [s % numbers for s in sentences], rows, full, rule.unit
+            str(ScoringRule.FIVE_LEVELS.label),
+            [s % numbers for s in sentences],
+            rows,
+            full,
+            rule.unit,
         )
     # The proportional rule, also where five levels lack thresholds (as suggest_score does).
     if lower:

@@ -49,10 +49,14 @@ class TestRuleProblems:
     def test_milestones_due_only_for_a_milestone_indicator(self) -> None:
         rule = Rule("milestones_due", "value", "higher", D(100), (None,) * 5)
         assert "ขั้นตอนความสำเร็จ" in rule_problems(rule)["scoring_rule"]
-        assert rule_problems(Rule("milestones_due", "milestones", "higher", D(100), (None,) * 5)) == {}
+        assert (
+            rule_problems(Rule("milestones_due", "milestones", "higher", D(100), (None,) * 5)) == {}
+        )
 
     def test_full_score_must_be_positive(self) -> None:
-        assert "full_score" in rule_problems(Rule("proportional", "value", "higher", D(0), (None,) * 5))
+        assert "full_score" in rule_problems(
+            Rule("proportional", "value", "higher", D(0), (None,) * 5)
+        )
 
     def test_thresholds_for_another_rule_are_kept_and_noted(self) -> None:
         rule = Rule("proportional", "value", "higher", D(100), (D(5), None, D(1), None, None))
