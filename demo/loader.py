@@ -29,6 +29,7 @@ from indicators.models import (
     MilestoneSubItem,
     QuarterTarget,
     ReportingPeriod,
+    ScoringRule,
     Severity,
     StrategyNode,
     ValidationRule,
@@ -82,6 +83,20 @@ DEMO_USERS = [
         "admin", "ผู้ดูแล", "ระบบ", Role.ADMINISTRATOR, None, None, "ผู้ดูแลระบบ สยป. (เข้า /admin/ ได้)"
     ),
 ]
+
+# Not in the seeds (the replaced system scored the disbursement by proportion): the
+# current year shows the five-level rule and weights, so the admin's rule form, its
+# preview and the sheets' เกณฑ์การให้คะแนน have something to show.
+CURRENT_WEIGHTS = (Decimal(50), Decimal(50))  # budget, data governance
+HUAI_KHWANG_WEIGHTS = (Decimal(40), Decimal(60))
+CURRENT_BUDGET_RULE = {
+    "scoring_rule": ScoringRule.FIVE_LEVELS,
+    "weight": CURRENT_WEIGHTS[0],
+    **{
+        f"level_{level}": Decimal(threshold)
+        for level, threshold in enumerate((80, 85, 90, 95, 100), start=1)
+    },
+}
 
 
 def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -324,8 +339,10 @@ def load_demo() -> list[DemoUser]:
     current = current_fiscal_year()
     if current != seed.FISCAL_YEAR:
         fiscal_year = _fiscal_year(current)
-        budget_now = _indicator(fiscal_year, seed.BUDGET, nodes)
-        governance_now = _indicator(fiscal_year, seed.DATA_GOVERNANCE, nodes)
+        budget_now = _indicator(fiscal_year, {**seed.BUDGET, **CURRENT_BUDGET_RULE}, nodes)
+        governance_now = _indicator(
+            fiscal_year, {**seed.DATA_GOVERNANCE, "weight": CURRENT_WEIGHTS[1]}, nodes
+        )
         _steps(governance_now)
         # The checks the office would turn on: a disbursement never exceeds its
         # budget nor falls between updates; being behind plan needs a word of why.
@@ -364,5 +381,13 @@ def load_demo() -> list[DemoUser]:
         for district in (phra_nakhon, huai_khwang):
             _assignment(
                 governance_now, district, code="", division="ฝ่ายปกครอง", quarter_targets=True
+            )
+        # Huai Khwang weighs its two indicators itself; every other district keeps
+        # the indicators' defaults.
+        for indicator, weight in zip(
+            (budget_now, governance_now), HUAI_KHWANG_WEIGHTS, strict=True
+        ):
+            Assignment.objects.filter(indicator=indicator, district=huai_khwang).update(
+                weight=weight
             )
     return load_users()

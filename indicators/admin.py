@@ -1,9 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
     Assignment,
@@ -17,6 +25,7 @@ from indicators.models import (
     StrategyNode,
     ValidationRule,
 )
+from indicators.rules import THRESHOLD_FIELDS, Rule, rule_notes, rule_preview
 from indicators.steps import weights_problem
 
 
@@ -87,14 +96,55 @@ class ValidationRuleInline(admin.TabularInline):
     fields = ["kind", "severity", "threshold"]
 
 
+class RulePreviewForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The rule's fields of the indicator form, as typed, for the live preview.
+
+    A ModelForm so that ``Indicator.clean`` (``indicators.rules.rule_problems``)
+    judges them exactly as it judges the admin form on saving."""
+
+    class Meta:
+        model = Indicator
+        fields = ["kind", "direction", "scoring_rule", "full_score", *THRESHOLD_FIELDS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # On the add page the kind may still be empty; only milestones_due asks for it.
+        self.fields["kind"].required = False
+
+
+def rule_preview_context(form: RulePreviewForm, *, unit: str) -> dict[str, Any]:
+    """The preview of a bound rule form: its problems, or the sample table and notes."""
+    if not form.is_valid():
+        problems = [
+            (form.fields[name].label if name in form.fields else "", message)
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        return {"problems": problems}
+    rule = Rule.of(form.instance)
+    rule = Rule(rule.rule, rule.kind, rule.direction, rule.full_score, rule.thresholds, unit)
+    return {"preview": rule_preview(rule), "notes": rule_notes(rule)}
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "fiscal_year", "kind", "unit", "indicator_type", "level"]
-    list_filter = ["fiscal_year", "kind", "indicator_type", "level", "direction"]
+    list_display = [
+        "code",
+        "name",
+        "fiscal_year",
+        "kind",
+        "unit",
+        "indicator_type",
+        "level",
+        "scoring_rule",
+        "weight",
+    ]
+    list_filter = ["fiscal_year", "kind", "indicator_type", "level", "direction", "scoring_rule"]
     search_fields = ["code", "name"]
     list_select_related = ["fiscal_year"]
     autocomplete_fields = ["strategy_nodes"]
     inlines = [MilestoneStepInline, ValidationRuleInline]
+    readonly_fields = ["rule_preview"]
     fieldsets = [
         (None, {"fields": ["fiscal_year", ("code", "component"), "name", "unit"]}),
         (
@@ -104,8 +154,24 @@ class IndicatorAdmin(admin.ModelAdmin):
                     ("indicator_type", "level", "direction"),
                     ("kind", "milestone_basis"),
                     ("numerator_label", "denominator_label"),
-                    "full_score",
                 ]
+            },
+        ),
+        (
+            _("เกณฑ์การให้คะแนน"),
+            {
+                "classes": ["scoring-rule"],
+                "description": _(
+                    "เกณฑ์ระดับ 1–5 คือผลงานที่ได้ระดับนั้น ใช้เฉพาะเกณฑ์ 5 ระดับ "
+                    "เรียงจากน้อยไปมากเมื่อยิ่งมากยิ่งดี และจากมากไปน้อยเมื่อยิ่งน้อยยิ่งดี "
+                    "วิธีคิดคะแนนอื่นไม่ใช้ค่าเหล่านี้ แต่ระบบเก็บไว้"
+                ),
+                "fields": [
+                    "scoring_rule",
+                    ("full_score", "weight"),
+                    tuple(THRESHOLD_FIELDS),
+                    "rule_preview",
+                ],
             },
         ),
         (
@@ -121,6 +187,55 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    class Media:
+        # htmx for the rule's live preview; its configuration (no inline styles, no
+        # eval: the CSP) is in admin/indicators/indicator/change_form.html.
+        js = ["js/vendor/htmx.min.js"]
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "rule-preview/",
+            self.admin_site.admin_view(self.rule_preview_view),
+            name="indicators_indicator_rule_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    @admin.display(description=_("ตัวอย่างคะแนน"))
+    def rule_preview(self, obj: Indicator) -> str:
+        """The preview of the saved rule; htmx redraws it from the form as it is typed."""
+        return render_to_string(
+            "admin/indicators/indicator/rule_preview.html",
+            {
+                "url": reverse("admin:indicators_indicator_rule_preview"),
+                **rule_preview_context(RulePreviewForm(data=_rule_data(obj)), unit=obj.unit),
+            },
+        )
+
+    def rule_preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The preview of the rule as currently typed in the change or add form."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        context = rule_preview_context(
+            RulePreviewForm(request.POST), unit=request.POST.get("unit", "").strip()
+        )
+        return TemplateResponse(
+            request, "admin/indicators/indicator/_rule_preview_body.html", context
+        )
+
+    def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        for note in rule_notes(Rule.of(obj)):
+            self.message_user(request, note, messages.WARNING)
+
+
+def _rule_data(obj: Indicator) -> dict[str, Any]:
+    """A saved (or new) indicator's rule fields as form data, so the first preview is
+    judged by the same form as the live ones."""
+    form = RulePreviewForm(instance=obj)
+    return {name: form[name].value() for name in form.fields}
 
 
 class MilestoneSubItemInline(admin.TabularInline):
@@ -149,14 +264,56 @@ class QuarterTargetInline(admin.TabularInline):
     max_num = 4
 
 
+class WeightSetFilter(admin.SimpleListFilter):
+    title = _("น้ำหนัก")
+    parameter_name = "weight_set"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("own", _("เขตกำหนดน้ำหนักเอง")),
+            ("default", _("ใช้น้ำหนักตั้งต้นของตัวชี้วัด")),
+            ("none", _("ยังไม่มีน้ำหนัก")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "own":
+            return queryset.filter(weight__isnull=False)
+        if self.value() == "default":
+            return queryset.filter(weight__isnull=True, indicator__weight__isnull=False)
+        if self.value() == "none":
+            return queryset.filter(weight__isnull=True, indicator__weight__isnull=True)
+        return queryset
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "indicator", "district", "division", "annual_target"]
-    list_filter = ["indicator__fiscal_year", "district__zone_group", "district", "indicator__kind"]
+    list_display = [
+        "code",
+        "indicator",
+        "district",
+        "division",
+        "annual_target",
+        "weight",
+        "effective_weight_display",
+    ]
+    list_editable = ["weight"]
+    list_filter = [
+        "indicator__fiscal_year",
+        "district__zone_group",
+        "district",
+        "indicator__kind",
+        WeightSetFilter,
+    ]
+    fields = ["indicator", "district", "division", "code", "annual_target", "weight"]
     search_fields = ["code", "indicator__code", "indicator__name", "district__name_th"]
     list_select_related = ["indicator", "district", "division"]
     autocomplete_fields = ["indicator", "district", "division"]
     inlines = [QuarterTargetInline]
+
+    @admin.display(description=_("น้ำหนักที่ใช้ (ร้อยละ)"))
+    def effective_weight_display(self, obj: Assignment) -> Decimal | None:
+        """The weight that counts: the district's own, else the indicator's default."""
+        return obj.effective_weight
 
 
 @admin.register(DeadlineExtension)

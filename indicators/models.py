@@ -8,6 +8,7 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -289,6 +290,15 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """The scoring rule's checks (``indicators.rules.rule_problems``), next to their fields."""
+        # rules imports this module for the choices; asked at validation time only.
+        from indicators.rules import Rule, rule_problems
+
+        problems = rule_problems(Rule.of(self))
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def level_thresholds(self) -> list[Decimal] | None:

@@ -95,7 +95,7 @@ def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True) -> bytes:
     The key is a digest of every row the sheet is printed from, computed by the
     database, so a cache hit neither loads the sheet nor renders it.
     """
-    key = f"sheet-pdf:v2:{assignment.pk}:{int(thai_digits)}:{sheet_fingerprint(assignment.pk)}"
+    key = f"sheet-pdf:v3:{assignment.pk}:{int(thai_digits)}:{sheet_fingerprint(assignment.pk)}"
     store = caches["pdf"]
     cached: bytes | None = store.get(key)
     if cached is not None:

@@ -31,6 +31,7 @@ from indicators.models import (
     ReportingPeriod,
     StrategyNode,
 )
+from indicators.rules import RuleDescription, describe_rule
 from indicators.selectors import fiscal_years
 from kpi_portal.thaidigits import format_amount
 from reports.editing import district_lock
@@ -113,6 +114,11 @@ class AssignmentSheet:
     @property
     def indicator(self):  # type: ignore[no-untyped-def]
         return self.assignment.indicator
+
+    @property
+    def rule(self) -> RuleDescription:
+        """The scoring rule in words (เกณฑ์การให้คะแนน), as the page and the PDF print it."""
+        return describe_rule(self.assignment.indicator)
 
     @property
     def latest_result(self) -> Decimal | None:

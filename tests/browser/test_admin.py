@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
-from indicators.models import Assignment
+from indicators.fiscal import current_fiscal_year
+from indicators.models import Assignment, Indicator
 from reports.models import Report, ReportTransition, Status
-from tests.personas import HK_SEED_ASSIGNMENT
+from tests.personas import HK_SEED_ASSIGNMENT, PN_BUDGET_INDICATOR
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser as Chromium
+
     from tests.browser.conftest import OpenBrowser
 
 pytestmark = [
@@ -59,3 +63,46 @@ def test_admin_returns_a_report_through_the_lifecycle(open_browser: OpenBrowser)
         "admin",
     )
     assert admin.console_errors == []
+
+
+def test_rule_preview_follows_the_thresholds_as_typed(
+    browser: Chromium, live_server: LiveServer, demo_live: None
+) -> None:
+    """The office types a threshold and sees the sample scores change before saving,
+    with the portal's CSP enforced (the shared browser bypasses it for axe)."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import DESKTOP, Browser
+
+    admin = Browser(browser, live_server.url)
+    admin.context.close()
+    admin.context = browser.new_context(viewport=DESKTOP, locale="th-TH")
+    admin.page = admin.context.new_page()
+    admin.page.on("console", admin._record_console_error)
+    try:
+        admin.log_in("admin")
+        budget = Indicator.objects.get(
+            code=PN_BUDGET_INDICATOR, fiscal_year__year=current_fiscal_year()
+        )
+        saved = budget.level_thresholds
+        admin.goto(f"/admin/indicators/indicator/{budget.pk}/change/")
+        preview = admin.page.locator("#rule-preview")
+        assert "80 (เกณฑ์ระดับ 1)" in preview.inner_text()  # the demo's five levels
+
+        admin.page.fill("#id_level_1", "70")
+        expect(preview).to_contain_text("70 (เกณฑ์ระดับ 1)")
+        expect(preview).to_contain_text("77.5 (กึ่งกลางระดับ 1 และ 2)")
+        admin.screenshot("admin-rule-preview")
+
+        admin.page.fill("#id_level_3", "80")  # now below level 2's 85
+        expect(preview).to_contain_text("เกณฑ์ระดับ 3 ต้องมากกว่าเกณฑ์ระดับ 2 (85)")
+        assert preview.locator("table").count() == 0
+
+        admin.page.select_option("#id_scoring_rule", "proportional")
+        expect(preview).to_contain_text("ตัวอย่างเมื่อค่าเป้าหมายเท่ากับ 100 ร้อยละ")
+        expect(preview).to_contain_text("ไม่ใช้กับวิธีคิดคะแนนนี้")
+        budget.refresh_from_db()
+        assert budget.level_thresholds == saved  # a preview, nothing saved
+        assert admin.console_errors == []  # nothing refused by the CSP
+    finally:
+        admin.context.close()

@@ -160,3 +160,33 @@ class TestSeed001HuaiKhwang:
             assert damaged not in text
         assert "ทำได้" in indicator.definition
         assert "สำนักยุทธศาสตร์และประเมินผล" in indicator.data_collection
+
+
+@pytest.mark.django_db
+def test_current_year_shows_five_levels_and_weights(demo: None) -> None:
+    """The seeds' year stays as printed; the current year has a five-level rule and
+    weights adding up to 100 in every district, Huai Khwang's set by itself."""
+    from indicators.fiscal import current_fiscal_year
+    from indicators.models import Indicator
+    from tests.personas import HUAI_KHWANG, PN_BUDGET_INDICATOR, SEED_YEAR
+
+    year = current_fiscal_year()
+    budget = Indicator.objects.get(code=PN_BUDGET_INDICATOR, fiscal_year__year=year)
+    assert budget.scoring_rule == "five_levels"
+    assert budget.level_thresholds == [Decimal(t) for t in (80, 85, 90, 95, 100)]
+    budget.full_clean()  # the demo's rule passes the admin's checks
+    seeded = Indicator.objects.get(code=PN_BUDGET_INDICATOR, fiscal_year__year=SEED_YEAR)
+    assert (seeded.scoring_rule, seeded.weight) == ("proportional", None)
+    totals: dict[str, Decimal] = {}
+    for a in Assignment.objects.filter(indicator__fiscal_year__year=year).select_related(
+        "indicator", "district"
+    ):
+        totals[a.district.code] = totals.get(a.district.code, Decimal(0)) + (
+            a.effective_weight or Decimal(0)
+        )
+    assert set(totals.values()) == {Decimal(100)} and len(totals) == 50
+    own = Assignment.objects.filter(district__code=HUAI_KHWANG, indicator__fiscal_year__year=year)
+    assert list(own.order_by("weight").values_list("weight", flat=True)) == [
+        Decimal(40),
+        Decimal(60),
+    ]

@@ -94,6 +94,41 @@ class TestSheetPdf:
         assert changed != first
         assert "ข้อความใหม่ของไตรมาสที่ 1" in flat(text)
 
+    def test_prints_the_scoring_rule(self, personas: Personas) -> None:
+        from indicators.fiscal import current_fiscal_year
+        from tests.personas import PHRA_NAKHON, PN_BUDGET_INDICATOR
+
+        budget = Assignment.objects.get(
+            district__code=PHRA_NAKHON,
+            indicator__code=PN_BUDGET_INDICATOR,
+            indicator__fiscal_year__year=current_fiscal_year(),
+        )
+        _content, text = fetch(personas, budget)
+        page = flat(text)
+        for expected in [
+            "เกณฑ์การให้คะแนน",
+            "เกณฑ์ 5 ระดับ เทียบบัญญัติไตรยางศ์ระหว่างระดับ",
+            "ผลงานถึงเกณฑ์ของระดับใดได้คะแนนของระดับนั้น (ระดับละ 20 คะแนน คะแนนเต็ม 100 คะแนน)",
+            "ระดับ เกณฑ์ผลงาน (ร้อยละ) คะแนน (เต็ม 100)",
+            "ระดับ 1 80.00 20",
+            "ระดับ 3 90.00 60",
+            "ระดับ 5 100.00 100",
+        ]:
+            assert expected in page, expected
+
+    def test_a_new_threshold_is_printed_not_the_cached_sheet(
+        self, personas: Personas, hk_sheet: Assignment
+    ) -> None:
+        from indicators.models import Indicator
+
+        first, _ = fetch(personas, hk_sheet)
+        Indicator.objects.filter(pk=hk_sheet.indicator_id).update(
+            scoring_rule="five_levels", level_1=10, level_2=20, level_3=30, level_4=40, level_5=50
+        )
+        changed, text = fetch(personas, hk_sheet)
+        assert changed != first
+        assert "ระดับ 4 40.00 80" in flat(text)
+
     def test_other_district_gets_404(self, personas: Personas, hk_sheet: Assignment) -> None:
         response = personas.client(personas.officer_pn).get(
             reverse("assignment_sheet_pdf", args=[hk_sheet.pk])
@@ -137,6 +172,9 @@ class TestSheetFingerprint:
         [
             "assignment",
             "indicator",
+            "scoring rule",
+            "threshold",
+            "weight",
             "fiscal year",
             "district",
             "zone group",
@@ -174,6 +212,12 @@ class TestSheetFingerprint:
         edits: dict[str, Callable[[], int]] = {
             "assignment": lambda: Assignment.objects.filter(pk=hk_sheet.pk).update(code="X-1"),
             "indicator": lambda: Indicator.objects.filter(pk=indicator.pk).update(unit="ครั้ง"),
+            "scoring rule": lambda: Indicator.objects.filter(pk=indicator.pk).update(
+                scoring_rule="milestones_due"
+            ),
+            # Kept while another rule applies, and printed once the five levels do.
+            "threshold": lambda: Indicator.objects.filter(pk=indicator.pk).update(level_3=42),
+            "weight": lambda: Assignment.objects.filter(pk=hk_sheet.pk).update(weight=30),
             "fiscal year": lambda: FiscalYear.objects.filter(pk=indicator.fiscal_year_id).update(
                 is_open=False
             ),

@@ -96,3 +96,31 @@ class TestSheetContent:
                 )
         assert count() == before
         assert before <= 20
+
+
+@pytest.mark.django_db
+class TestSheetScoringRule:
+    """เกณฑ์การให้คะแนน: the indicator's rule in words, from indicators.rules.describe_rule."""
+
+    def test_five_levels_as_a_table_with_the_unit(self, personas: Personas) -> None:
+        from indicators.fiscal import current_fiscal_year
+        from tests.personas import PHRA_NAKHON, PN_BUDGET_INDICATOR
+
+        budget = Assignment.objects.get(
+            district__code=PHRA_NAKHON,
+            indicator__code=PN_BUDGET_INDICATOR,
+            indicator__fiscal_year__year=current_fiscal_year(),
+        )
+        text = visible_text(personas.client(personas.officer_pn).get(url(budget)))
+        assert "เกณฑ์การให้คะแนน เกณฑ์ 5 ระดับ" in text
+        assert "(ระดับละ 20 คะแนน คะแนนเต็ม 100 คะแนน)" in text
+        assert "ระดับ เกณฑ์ผลงาน (ร้อยละ) คะแนน (เต็ม 100)" in text
+        assert "ระดับ 1 80.00 20 ระดับ 2 85.00 40" in text and "ระดับ 5 100.00 100" in text
+
+    def test_proportional_as_a_sentence(self, personas: Personas, hk_sheet: Assignment) -> None:
+        text = visible_text(personas.client(personas.officer_hk).get(url(hk_sheet)))
+        assert (
+            "เกณฑ์การให้คะแนน ผลงาน ÷ เป้าหมาย × คะแนนเต็ม (ไม่เกินคะแนนเต็ม) "
+            "คะแนน = ผลงาน ÷ ค่าเป้าหมาย × คะแนนเต็ม 100 คะแนน และไม่เกินคะแนนเต็ม"
+        ) in text
+        assert "ระดับ 1" not in text
