@@ -27,11 +27,13 @@ from evaluation.selectors import (
     review_queue,
 )
 from indicators import services as indicator_services
+from indicators.calendar import district_deadline
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_of
 from indicators.models import FiscalYear, Indicator, PublicationEvent, ReportingPeriod
 from indicators.selectors import fiscal_year_for_page, fiscal_years
 from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
+from kpi_portal.thaidate import thai_date
 from reports import services
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
@@ -115,6 +117,11 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
         "extension_form": extra.pop("extension_form", None) or ExtensionForm(),
         "next_report": next_in_queue(report),
         "history": report_history(report),
+        "deadline": district_deadline(
+            report.assignment.indicator.fiscal_year_id,
+            report.quarter,
+            report.assignment.district_id,
+        ),
         # The warnings the district explained when it submitted, as they stand.
         "warnings": [p for p in report_problems(report) if not p.is_error],
         **extra,
@@ -131,17 +138,21 @@ def _act(
     report: Report,
     form: forms.Form,
     form_name: str,
-    action: Callable[[dict[str, Any]], object],
+    action: Callable[[dict[str, Any]], Any],
     then: str,
+    done: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
-    """Validate ``form``, run ``action`` with its data, and go to ``then``; on a
-    refusal, show the scoring page again with the form's errors (422)."""
+    """Validate ``form``, run ``action`` with its data, and go to ``then`` (saying
+    ``done`` of what it made, if given); on a refusal, show the scoring page again
+    with the form's errors (422)."""
     if form.is_valid():
         try:
-            action(form.cleaned_data)
+            made = action(form.cleaned_data)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
+            if done is not None:
+                messages.success(request, done(made))
             return redirect(then)
     return render(
         request, "office/score.html", _scoring_context(report, **{form_name: form}), status=422
@@ -232,6 +243,15 @@ def extend(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
             actor=request.user,
         ),
         reverse("office_score", args=[report.pk]),
+        lambda extension: (
+            _("ขยายกำหนดส่งรายงานไตรมาสที่ %(q)s ปีงบประมาณ %(year)s ของ%(district)s ถึง %(date)s แล้ว")
+            % {
+                "q": period.quarter,
+                "year": report.assignment.indicator.fiscal_year.year,
+                "district": report.assignment.district.office_name,
+                "date": thai_date(extension.deadline),
+            }
+        ),
     )
 
 
