@@ -35,6 +35,7 @@ from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
 from kpi_portal.thaidate import thai_date
 from reports import services
+from reports.changes import changes_since_review
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
 from reports.scoring import suggested_score
@@ -117,6 +118,7 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
         "extension_form": extra.pop("extension_form", None) or ExtensionForm(),
         "next_report": next_in_queue(report),
         "history": report_history(report),
+        "changes": changes_since_review(report),
         "deadline": district_deadline(
             report.assignment.indicator.fiscal_year_id,
             report.quarter,

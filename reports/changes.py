@@ -67,6 +67,16 @@ class ReportChanges:
     narrative: list[Piece] | None
 
     @property
+    def rows(self) -> list[tuple[str, list[RowChange]]]:
+        """The changed rows by kind, each kind with its heading."""
+        return [
+            (_("ข้อมูลความก้าวหน้า"), self.ratio_updates),
+            (_("ขั้นตอน"), self.steps),
+            (_("ไฟล์หลักฐาน"), self.files),
+            (_("หนังสืออ้างอิง"), self.letters),
+        ]
+
+    @property
     def nothing_changed(self) -> bool:
         return not (
             self.values

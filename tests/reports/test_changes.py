@@ -7,9 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.db import connection
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from evaluation.selectors import report_for_scoring
@@ -17,29 +15,8 @@ from indicators.models import Assignment
 from reports import services
 from reports.changes import ReportChanges, changes_since_review
 from reports.models import EvidenceFile, LetterReference, RatioUpdate, Report, Status, StepProgress
+from tests.helpers import an_hour_passes
 from tests.personas import Personas
-
-_EVENT_MODELS = {
-    "ReportEvent": "pgh_obj_id",
-    "RatioUpdateEvent": "report_id",
-    "StepProgressEvent": "report_id",
-    "EvidenceFileEvent": "report_id",
-    "LetterReferenceEvent": "report_id",
-}
-
-
-def an_hour_passes(report: Report) -> None:
-    """Everything recorded of the report so far happened an hour ago.
-
-    The history's triggers stamp events with the transaction's start, and a test
-    runs in one transaction: without this the office's return and the district's
-    later changes would carry the same time.
-    """
-    for name, key in _EVENT_MODELS.items():
-        apps.get_model("reports", name)._default_manager.filter(**{key: report.pk}).update(
-            pgh_created_at=F("pgh_created_at") - dt.timedelta(hours=1)
-        )
-    report.transitions.update(at=F("at") - dt.timedelta(hours=1))
 
 
 def sent_back(report: Report, personas: Personas, to: str = Status.RETURNED) -> Report:
