@@ -202,6 +202,12 @@ class DistrictDeadline:
     def extended(self) -> bool:
         return self.extension is not None and self.extension.deadline > self.period.deadline
 
+    @property
+    def granted_by(self) -> str:
+        """Who extended it; the system (an import, the demo) when nobody did."""
+        user = self.extension.granted_by if self.extension else None
+        return (user.get_full_name() or user.username) if user else _("ระบบ")
+
 
 def district_deadline(
     fiscal_year_id: int, quarter: int, district_id: int

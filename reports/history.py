@@ -113,7 +113,7 @@ def _extension_events(report: Report) -> list[Any]:
             period__fiscal_year_id=Subquery(assignment.values("indicator__fiscal_year_id")[:1]),
             period__quarter=report.quarter,
         )
-        .select_related("pgh_context")
+        .select_related("pgh_context", "period")
         .order_by("pgh_id")
     )
 
@@ -134,8 +134,9 @@ def _extension_entries(events: list[Any], users: dict[int, str]) -> list[History
                 what = _("ขยายกำหนดส่งอัตโนมัติถึง %(date)s") % {"date": day}
             else:
                 what = _("ขยายกำหนดส่งถึง %(date)s") % {"date": day}
-            earlier = deadlines.get(event.pgh_obj_id)
-            changes = [(_("กำหนดส่ง"), thai_date(earlier) if earlier else "", day)]
+            # The first extension moves the quarter's own deadline; a later one, the last.
+            earlier = deadlines.get(event.pgh_obj_id) or event.period.deadline
+            changes = [(_("กำหนดส่ง"), thai_date(earlier), day)]
             changes.append((_("เหตุผล"), "", event.reason))
             deadlines[event.pgh_obj_id] = event.deadline
         entries.append(HistoryEntry(at=event.pgh_created_at, who=who, what=what, changes=changes))

@@ -37,9 +37,7 @@ def returned_by_the_office(personas: Personas, report: Report) -> Report:
 
 def handed_in_by_the_district(personas: Personas, report: Report) -> None:
     report.refresh_from_db()
-    services.report_transition(
-        report=report, to_status=Status.SUBMITTED, actor=personas.officer_pn
-    )
+    services.report_transition(report=report, to_status=Status.SUBMITTED, actor=personas.officer_pn)
 
 
 def scoring_page(personas: Personas, report: Report) -> str:

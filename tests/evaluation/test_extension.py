@@ -38,8 +38,7 @@ class TestGranting:
         )
         text = visible_text(response)
         assert (
-            "ขยายกำหนดส่งรายงานไตรมาสที่ 1 ปีงบประมาณ 2564 ของสำนักงานเขตพระนคร "
-            "ถึง 15 มกราคม 2570 แล้ว"
+            "ขยายกำหนดส่งรายงานไตรมาสที่ 1 ปีงบประมาณ 2564 ของสำนักงานเขตพระนคร ถึง 15 มกราคม 2570 แล้ว"
         ) in text
         assert "กำหนดส่งไตรมาสที่ 1 ของเขตนี้: 15 มกราคม 2570" in text
 
@@ -90,6 +89,7 @@ class TestHistory:
         history = scoring.split("ประวัติ ดูทั้งหมด")[1]
         assert f"{evaluator_name(personas)} · ขยายกำหนดส่งถึง 15 มกราคม 2570" in history
         assert "เหตุผล : ระบบของเขตขัดข้อง" in history
+        assert "กำหนดส่ง : 15 มกราคม 2564 → 15 มกราคม 2570" in history
         assert "อัตโนมัติ" not in history
         district = visible_text(
             personas.client(personas.officer_pn).get(
