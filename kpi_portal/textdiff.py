@@ -91,14 +91,26 @@ def _join_short_equals(pieces: list[Piece]) -> list[Piece]:
     return _regroup(out)
 
 
+def _cut_after(head: str) -> str:
+    """The text after a change, up to its last space (Thai puts spaces between phrases)."""
+    space = head.rstrip().rfind(" ")
+    return head[:space] if space > 0 else head
+
+
+def _cut_before(tail: str) -> str:
+    """The text before a change, from its first space."""
+    space = tail.lstrip().find(" ")
+    return tail[len(tail) - len(tail.lstrip()) + space + 1 :] if space >= 0 else tail
+
+
 def _shorten(pieces: list[Piece]) -> list[Piece]:
     """Long unchanged text keeps only the words next to a change."""
     out = []
     for n, piece in enumerate(pieces):
         text = piece.text
         if piece.op == "equal" and len(text) > 2 * _CONTEXT:
-            head = text[:_CONTEXT] if n > 0 else ""
-            tail = text[-_CONTEXT:] if n < len(pieces) - 1 else ""
+            head = _cut_after(text[:_CONTEXT]) if n > 0 else ""
+            tail = _cut_before(text[-_CONTEXT:]) if n < len(pieces) - 1 else ""
             text = f"{head}…{tail}"
         out.append(Piece(piece.op, text))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpi_portal.textdiff import text_diff, tokens
+from kpi_portal.textdiff import Piece, text_diff, tokens
 
 
 def ops(old: str, new: str) -> list[tuple[str, str]]:
@@ -48,3 +48,10 @@ def test_long_unchanged_text_is_shortened_around_the_change() -> None:
 
 def test_same_text_is_all_equal() -> None:
     assert ops("ข้อความเดิม", "ข้อความเดิม") == [("equal", "ข้อความเดิม")]
+
+
+def test_shortened_text_is_cut_between_phrases_not_inside_a_word() -> None:
+    old = "ในปีงบประมาณ 2564 " + "สำนักงานเขตพระนครได้รับงบประมาณ " * 6 + "คิดเป็นร้อยละ 10.32"
+    pieces = text_diff(old, old + " ยืนยันแล้ว")
+    assert pieces[0].text.startswith("…สำนักงานเขต")
+    assert pieces[-1] == Piece("insert", " ยืนยันแล้ว")
