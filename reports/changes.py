@@ -168,7 +168,7 @@ def _ratio_changes(report: Report, before: dict[int, Any]) -> list[RowChange]:
                     _ratio_label(row),
                     [
                         ValueChange(labels[name], "", show[name](getattr(row, name)))
-                        for name in _RATIO_FIELDS
+                        for name in _RATIO_FIELDS[1:]  # the date is the row's label
                         if getattr(row, name) not in (None, "")
                     ],
                 )

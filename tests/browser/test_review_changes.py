@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from indicators.models import Assignment
+from reports import services
 from reports.models import Report, Status
 from tests.personas import PHRA_NAKHON, PN_BUDGET_INDICATOR, SEED_YEAR
 
@@ -76,6 +80,24 @@ def test_a_returned_report_corrected_shows_what_changed(open_browser: OpenBrowse
     evaluator.page.click("button:has-text('ส่งกลับให้สำนักงานเขตแก้ไข')")
     evaluator.page.wait_for_load_state("networkidle")
 
+    # The district's officer adds a later figure and a letter (as services, the way
+    # the report page's forms do), then corrects the narrative on the page.
+    district = get_user_model().objects.get(username="phranakhon")
+    report.refresh_from_db()
+    services.ratio_update_add(
+        report=report,
+        actor=district,
+        as_of=dt.date(2020, 12, 31),
+        numerator=Decimal("20000000"),
+        denominator=Decimal("126392040.00"),
+    )
+    services.letter_add(
+        report=report,
+        actor=district,
+        number="กท 4810/77",
+        dated=dt.date(2021, 1, 5),
+        title="ยืนยันยอดเบิกจ่ายไตรมาสที่ 1",
+    )
     officer.log_in("phranakhon")
     officer.goto(f"/assignments/{report.assignment_id}/q1/")
     narrative = officer.page.input_value("#id_narrative")
@@ -93,6 +115,9 @@ def test_a_returned_report_corrected_shows_what_changed(open_browser: OpenBrowse
     assert "สิ่งที่เปลี่ยนแปลงตั้งแต่ส่งกลับให้แก้ไข" in text
     assert "กรุณาแนบหนังสือยืนยันยอดเบิกจ่ายจากฝ่ายการคลัง" in text
     assert section.locator("ins").filter(has_text="ฝ่ายการคลังยืนยันยอดเบิกจ่ายแล้ว").count() == 1
+    assert "ผลงาน เดิม 10.32 → ใหม่ 15.82" in text, text
+    assert "เพิ่ม ข้อมูล ณ วันที่ 31 ธันวาคม 2563" in text
+    assert "เพิ่ม หนังสือ กท 4810/77 ลงวันที่ 5 มกราคม 2564" in text
     assert "ไม่มีการเปลี่ยนแปลง" not in text
     evaluator.assert_accessible("scoring page with changes")
     both_sizes(open_browser, f"/office/reports/{report.pk}/", "office-changes")

@@ -114,6 +114,10 @@ class TestWhatChanged:
         assert sorted(r.action for r in changes.ratio_updates) == ["added", "removed"]
         added = next(r for r in changes.ratio_updates if r.action == "added")
         assert added.label == "ข้อมูล ณ วันที่ 31 ธันวาคม 2563"
+        assert [c.label for c in added.changes] == [
+            report.assignment.indicator.denominator_label or "ตัวหาร",
+            report.assignment.indicator.numerator_label or "ตัวตั้ง",
+        ]
 
     def test_a_ratio_row_changed_twice_back_to_what_it_was_is_no_change(
         self, personas: Personas, pn_q1: Report
