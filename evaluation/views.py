@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -245,16 +246,19 @@ def extend(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
             actor=request.user,
         ),
         reverse("office_score", args=[report.pk]),
-        lambda extension: (
-            _("ขยายกำหนดส่งรายงานไตรมาสที่ %(q)s ปีงบประมาณ %(year)s ของ%(district)s ถึง %(date)s แล้ว")
-            % {
-                "q": period.quarter,
-                "year": report.assignment.indicator.fiscal_year.year,
-                "district": report.assignment.district.office_name,
-                "date": thai_date(extension.deadline),
-            }
-        ),
+        lambda extension: _extension_granted(report, extension.deadline),
     )
+
+
+def _extension_granted(report: Report, deadline: dt.date) -> str:
+    return _(
+        "ขยายกำหนดส่งรายงานไตรมาสที่ %(q)s ปีงบประมาณ %(year)s ของ%(district)s ถึง %(date)s แล้ว"
+    ) % {
+        "q": report.quarter,
+        "year": report.assignment.indicator.fiscal_year.year,
+        "district": report.assignment.district.office_name,
+        "date": thai_date(deadline),
+    }
 
 
 @office_required
