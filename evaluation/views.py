@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -39,12 +40,15 @@ from evaluation.selectors import (
     review_queue,
 )
 from indicators import services as indicator_services
+from indicators.calendar import district_deadline
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_of
 from indicators.models import FiscalYear, Indicator, PublicationEvent, ReportingPeriod
 from indicators.selectors import fiscal_year_for_page, fiscal_years
 from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
+from kpi_portal.thaidate import thai_date
 from reports import services
+from reports.changes import changes_since_review
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
 from reports.publication import is_published
@@ -147,6 +151,12 @@ def _scoring_context(
         "queue_filter": filters,
         "conflict": evaluation_services.evaluation_conflict(report, actor),
         "history": report_history(report),
+        "changes": changes_since_review(report),
+        "deadline": district_deadline(
+            report.assignment.indicator.fiscal_year_id,
+            report.quarter,
+            report.assignment.district_id,
+        ),
         # The warnings the district explained when it submitted, as they stand.
         "warnings": [p for p in report_problems(report) if not p.is_error],
         **extra,
@@ -168,21 +178,22 @@ def _act(
     report: Report,
     form: forms.Form,
     form_name: str,
-    action: Callable[[dict[str, Any]], object],
+    action: Callable[[dict[str, Any]], Any],
     then: Callable[[], str],
-    done: str = "",
+    done: str | Callable[[Any], str] = "",
 ) -> HttpResponse:
-    """Validate ``form``, run ``action`` with its data, confirm with ``done`` and go
-    to ``then()``; on a refusal, show the scoring page again with the form's
-    errors (422)."""
+    """Validate ``form``, run ``action`` with its data, confirm with ``done`` (a
+    message, or one made from what the action returned) and go to ``then()``; on
+    a refusal, show the scoring page again with the form's errors (422)."""
     if form.is_valid():
         try:
-            action(form.cleaned_data)
+            made = action(form.cleaned_data)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
-            if done:
-                messages.success(request, done)
+            message = done(made) if callable(done) else done
+            if message:
+                messages.success(request, message)
             return redirect(then())
     filters = QueueFilter.from_query(request.GET)
     return render(
@@ -294,10 +305,20 @@ def extend(request: HtmxHttpRequest, report_id: int) -> HttpResponse:
             reason=data["reason"],
             actor=request.user,
         ),
-        lambda: (
-            reverse("office_score", args=[report.pk]) + QueueFilter.from_query(request.GET).query
-        ),
+        lambda: _same_page(request, report),
+        lambda extension: _extension_granted(report, extension.deadline),
     )
+
+
+def _extension_granted(report: Report, deadline: dt.date) -> str:
+    return _(
+        "ขยายกำหนดส่งรายงานไตรมาสที่ %(q)s ปีงบประมาณ %(year)s ของ%(district)s ถึง %(date)s แล้ว"
+    ) % {
+        "q": report.quarter,
+        "year": report.assignment.indicator.fiscal_year.year,
+        "district": report.assignment.district.office_name,
+        "date": thai_date(deadline),
+    }
 
 
 @office_required

@@ -181,3 +181,44 @@ def period_deadlines(period: ReportingPeriod | None) -> PeriodDeadlines:
             DeadlineExtension.objects.filter(period=period).values_list("district_id", "deadline")
         ),
     )
+
+
+@dataclass(frozen=True)
+class DistrictDeadline:
+    """One district's deadline for one quarter, with the office's extension on record."""
+
+    period: ReportingPeriod
+    extension: DeadlineExtension | None
+
+    @property
+    def deadline(self) -> dt.date:
+        return deadline_for(self.period.deadline, self.extension_deadline)
+
+    @property
+    def extension_deadline(self) -> dt.date | None:
+        return self.extension.deadline if self.extension else None
+
+    @property
+    def extended(self) -> bool:
+        return self.extension is not None and self.extension.deadline > self.period.deadline
+
+    @property
+    def granted_by(self) -> str:
+        """Who extended it; the system (an import, the demo) when nobody did."""
+        user = self.extension.granted_by if self.extension else None
+        return (user.get_full_name() or user.username) if user else _("ระบบ")
+
+
+def district_deadline(
+    fiscal_year_id: int, quarter: int, district_id: int
+) -> DistrictDeadline | None:
+    """The quarter's deadline for a district and who extended it, why and when; two queries."""
+    period = ReportingPeriod.objects.filter(fiscal_year_id=fiscal_year_id, quarter=quarter).first()
+    if period is None:
+        return None
+    extension = (
+        DeadlineExtension.objects.filter(period=period, district_id=district_id)
+        .select_related("granted_by")
+        .first()
+    )
+    return DistrictDeadline(period, extension)

@@ -12,8 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 import pghistory.models
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db.models import Subquery
+from django.utils.translation import gettext as _
 
+from indicators.models import Assignment
 from kpi_portal.thaidate import thai_date
 from kpi_portal.thaidigits import format_amount
 from reports.models import Report, Status, status_label
@@ -98,12 +102,56 @@ def _show(value: Any, name: str = "") -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
+def _extension_events(report: Report) -> list[Any]:
+    """The history of the office's extensions of the report's quarter for its district,
+    oldest first: they belong to the district's quarter, not to the report's rows."""
+    assignment = Assignment.objects.filter(pk=report.assignment_id)
+    return list(
+        apps.get_model("indicators", "DeadlineExtensionEvent")
+        ._default_manager.filter(
+            district_id=Subquery(assignment.values("district_id")[:1]),
+            period__fiscal_year_id=Subquery(assignment.values("indicator__fiscal_year_id")[:1]),
+            period__quarter=report.quarter,
+        )
+        .select_related("pgh_context", "period")
+        .order_by("pgh_id")
+    )
+
+
+def _extension_entries(events: list[Any], users: dict[int, str]) -> list[HistoryEntry]:
+    """ "ขยายกำหนดส่งถึง …" with its reason; marked automatic when the office's return or
+    reopening granted it (``reports.services._grant_grace``, inside ``report_transition``)."""
+    entries = []
+    deadlines: dict[int, Any] = {}
+    for event in events:
+        context = event.pgh_context.metadata if event.pgh_context else {}
+        who = users.get(event.granted_by_id or int(context.get("user") or 0), _("ระบบ"))
+        if event.pgh_label == "delete":
+            what, changes = _("ยกเลิกการขยายกำหนดส่ง"), []
+        else:
+            day = thai_date(event.deadline)
+            if context.get("service") == "report_transition":
+                what = _("ขยายกำหนดส่งอัตโนมัติถึง %(date)s") % {"date": day}
+            else:
+                what = _("ขยายกำหนดส่งถึง %(date)s") % {"date": day}
+            # The first extension moves the quarter's own deadline; a later one, the last.
+            earlier = deadlines.get(event.pgh_obj_id) or event.period.deadline
+            changes = [(_("กำหนดส่ง"), thai_date(earlier), day)]
+            changes.append((_("เหตุผล"), "", event.reason))
+            deadlines[event.pgh_obj_id] = event.deadline
+        entries.append(HistoryEntry(at=event.pgh_created_at, who=who, what=what, changes=changes))
+    return entries
+
+
 def report_history(report: Report) -> list[HistoryEntry]:
-    """Every change to the report and its figures, steps and evidence, newest first."""
+    """Every change to the report and its figures, steps and evidence, and every
+    extension of its quarter's deadline for its district, newest first."""
     # Events aggregates every tracked model's history; pgh_context is the
     # request context (the user id) as JSON.
     events = list(pghistory.models.Events.objects.references(report).order_by("-pgh_created_at"))
+    extensions = _extension_events(report)
     user_ids = {int(uid) for e in events if (uid := (e.pgh_context or {}).get("user"))}
+    user_ids |= {e.granted_by_id for e in extensions if e.granted_by_id}
     users = {
         u.pk: (u.get_full_name() or u.username)
         for u in get_user_model().objects.filter(pk__in=user_ids)
@@ -135,4 +183,5 @@ def report_history(report: Report) -> list[HistoryEntry]:
                 changes=changes,
             )
         )
-    return entries
+    entries += _extension_entries(extensions, users)
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Protocol, cast
 
+from django.apps import apps
+from django.db.models import F
 from django.http import FileResponse, HttpResponseBase
 
 if TYPE_CHECKING:
@@ -12,6 +15,8 @@ if TYPE_CHECKING:
     # extras (``context``, ``templates``, ...). django-stubs only names it privately.
     # Import it from here under ``TYPE_CHECKING`` too: it does not exist at run time.
     from django.test.client import _MonkeyPatchedWSGIResponse as ClientResponse  # noqa: F401
+
+    from reports.models import Report
 
 
 class _TextExtractor(HTMLParser):
@@ -55,3 +60,26 @@ def streamed(response: HttpResponseBase) -> bytes:
     content = cast(FileResponse, response).streaming_content
     # A sync view's response streams a plain iterator, never an async one.
     return b"".join(cast(Iterator[bytes], content))
+
+
+_EVENT_MODELS = {
+    "ReportEvent": "pgh_obj_id",
+    "RatioUpdateEvent": "report_id",
+    "StepProgressEvent": "report_id",
+    "EvidenceFileEvent": "report_id",
+    "LetterReferenceEvent": "report_id",
+}
+
+
+def an_hour_passes(report: Report) -> None:
+    """Everything recorded of the report so far happened an hour ago.
+
+    The history's triggers stamp events with the transaction's start, and a test
+    runs in one transaction: without this the office's return and the district's
+    later changes would carry the same time.
+    """
+    for name, key in _EVENT_MODELS.items():
+        apps.get_model("reports", name)._default_manager.filter(**{key: report.pk}).update(
+            pgh_created_at=F("pgh_created_at") - dt.timedelta(hours=1)
+        )
+    report.transitions.update(at=F("at") - dt.timedelta(hours=1))
