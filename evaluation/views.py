@@ -35,7 +35,7 @@ from kpi_portal.http import HtmxHttpRequest, parse_int
 from reports import services
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
-from reports.scoring import suggested_score
+from reports.scoring import score_comparison, suggested_score
 from reports.validation import report_problems
 
 _int = parse_int
@@ -106,6 +106,7 @@ def _scoring_context(report: Report, **extra: Any) -> dict[str, Any]:
         "a": report.assignment,
         "ind": report.assignment.indicator,
         "suggested": suggested,
+        "comparison": score_comparison(report, suggested),
         "score_form": extra.pop("score_form", None)
         or ScoreForm(
             initial={"score": suggested}, full_score=report.full_score, suggested=suggested
