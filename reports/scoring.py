@@ -77,6 +77,12 @@ class ScoreComparison:
         difference = self._from_self(self.suggested)
         return difference is not None and difference < 0
 
+    @property
+    def given_below_self(self) -> bool:
+        """The office gave less than the district gave itself."""
+        difference = self._from_self(self.given)
+        return difference is not None and difference < 0
+
 
 def signed_score(difference: Decimal | None) -> str:
     """A score difference with its sign ("+5", "−2.5", "0"); "–" when there is none."""
