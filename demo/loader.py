@@ -37,6 +37,7 @@ from indicators.models import (
 from reports import services
 from reports.measures import equal_weights
 from reports.models import Report, Status, YearSummary
+from reports.scoring import suggested_score
 
 # Published on purpose: demo users exist only on machines loaded with `manage.py demo`.
 DEMO_PASSWORD = "kpi-demo-2564"  # noqa: S105  # nosec B105 - published demo credential
@@ -227,6 +228,18 @@ def _new_report(assignment: Assignment, quarter: int, at: dt.datetime) -> Report
     return services.report_start(assignment=assignment, quarter=quarter, actor=None, now=at)
 
 
+def _hand_in(report: Report, at: dt.datetime) -> None:
+    """Submitted by the district as the seed says, with the self-assessment its figures
+    earn by the indicator's rule (the replaced system had none to copy)."""
+    services.report_transition(
+        report=report,
+        to_status=Status.SUBMITTED,
+        actor=None,
+        now=at,
+        fields={"self_score": suggested_score(report)},
+    )
+
+
 def _load_budget(assignment: Assignment) -> None:
     for quarter, as_of, disbursed, allocated, note, narrative in seed.BUDGET_UPDATES:
         report = _new_report(assignment, quarter, _aware(as_of, 9))
@@ -243,9 +256,7 @@ def _load_budget(assignment: Assignment) -> None:
         services.report_update(
             report=report, actor=None, expected_version=None, narrative=narrative
         )
-        services.report_transition(
-            report=report, to_status=Status.SUBMITTED, actor=None, now=_aware(as_of, 16)
-        )
+        _hand_in(report, _aware(as_of, 16))
 
 
 def _load_phra_nakhon_steps(assignment: Assignment, steps: dict[int, MilestoneStep]) -> None:
@@ -259,9 +270,7 @@ def _load_phra_nakhon_steps(assignment: Assignment, steps: dict[int, MilestoneSt
             services.step_mark_done(
                 report=report, actor=None, step=steps[number], done_on=done_on, note=note
             )
-        services.report_transition(
-            report=report, to_status=Status.SUBMITTED, actor=None, now=_aware(entries[-1][2], 16)
-        )
+        _hand_in(report, _aware(entries[-1][2], 16))
 
 
 def _load_huai_khwang(assignment: Assignment, steps: dict[int, MilestoneStep]) -> None:
@@ -286,9 +295,7 @@ def _load_huai_khwang(assignment: Assignment, steps: dict[int, MilestoneStep]) -
                 title=title,
                 step=steps[letter_step],
             )
-        services.report_transition(
-            report=report, to_status=Status.SUBMITTED, actor=None, now=_aware(done[-1][1], 16)
-        )
+        _hand_in(report, _aware(done[-1][1], 16))
         evaluation_services.report_score(
             report=report, actor=None, score=score, now=_aware(evaluated_on, 14)
         )

@@ -712,6 +712,12 @@ class Generator:
                     factor = Decimal(rng.randint(60, 130)) / _HUNDRED
                     result = _cents(quarter_target * factor)
                 suggested = self._suggest(spec, result, quarter_target, last, done)
+                # The district's self-assessment: the suggestion it was prefilled with,
+                # one in five a little higher (never above the full score).
+                self_score = suggested
+                if rng.random() < 0.2:
+                    bump = indicator.full_score * Decimal(rng.randint(2, 10)) / _HUNDRED
+                    self_score = min(_cents(suggested + bump), indicator.full_score)
                 score = suggested
                 reason = ""
                 if status == Status.EVALUATED and rng.random() < 0.1:
@@ -764,6 +770,7 @@ class Generator:
                     score=score if status == Status.EVALUATED else None,
                     full_score=indicator.full_score,
                     suggested_score=suggested if status != Status.DRAFT else None,
+                    self_score=self_score if status != Status.DRAFT else None,
                     score_reason=reason,
                     evaluator_comment=history[-1][4]
                     or (rng.choice(_COMMENTS) if status == Status.EVALUATED else ""),

@@ -52,7 +52,7 @@ from reports.changes import changes_since_review
 from reports.history import report_history
 from reports.models import Report, Status, status_legend
 from reports.publication import is_published
-from reports.scoring import suggested_score
+from reports.scoring import score_comparison, suggested_score
 from reports.validation import report_problems
 
 _int = parse_int
@@ -140,6 +140,7 @@ def _scoring_context(
         "a": report.assignment,
         "ind": report.assignment.indicator,
         "suggested": suggested,
+        "comparison": score_comparison(report, suggested),
         "score_form": extra.pop("score_form", None)
         or ScoreForm(
             initial={"score": suggested}, full_score=report.full_score, suggested=suggested

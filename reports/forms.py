@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kpi_portal.text import TextField
 from kpi_portal.thaidate import DATE_FORMAT_HINT, parse_thai_date, thai_date_numeric
 from kpi_portal.thaidigits import format_amount, parse_decimal
+from reports.services import self_score_range_message
 
 #: Enough for the longest narratives officers paste from Word (the brief asks 50,000).
 NARRATIVE_MAX = 200_000
@@ -162,3 +163,34 @@ class EvidenceForm(forms.Form):
         error_messages={"required": _("กรุณาเลือกไฟล์"), "empty": _("ไฟล์ว่างเปล่า กรุณาเลือกไฟล์ใหม่")},
     )
     description = TextField(label=_("คำอธิบาย"), required=False, max_length=500)
+
+
+class SelfScoreForm(forms.Form):
+    """คะแนนประเมินตนเอง: the district's own score, typed at submission (or adjusted by
+    the head when certifying). Blank is allowed here; the service decides when it is
+    required (when the indicator's rule gives the report a score)."""
+
+    self_score = forms.CharField(label=_("คะแนนประเมินตนเอง"), required=False, max_length=40)
+
+    def __init__(
+        self, *args: Any, full_score: Decimal, required: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.full_score = full_score
+        self.required = required
+
+    def clean_self_score(self) -> Decimal | None:
+        raw = self.cleaned_data["self_score"].strip()
+        if not raw:
+            if self.required:
+                raise forms.ValidationError(_("กรุณากรอกคะแนนประเมินตนเอง"), code="required")
+            return None
+        try:
+            number = parse_decimal(raw)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+        if number.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise forms.ValidationError(_("ทศนิยมได้ไม่เกิน 2 ตำแหน่ง"), code="places")
+        if not Decimal(0) <= number <= self.full_score:
+            raise forms.ValidationError(self_score_range_message(self.full_score), code="range")
+        return number

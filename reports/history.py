@@ -37,6 +37,7 @@ _FIELD_LABELS = {
     "result": "ผลงาน",
     "narrative": "รายงานผล",
     "score": "คะแนน",
+    "self_score": "คะแนนประเมินตนเอง",
     "full_score": "คะแนนเต็ม",
     "evaluator_comment": "ความเห็นผู้ประเมิน",
     "score_reason": "เหตุผลของคะแนน",
@@ -84,7 +85,7 @@ _HIDDEN = {
 }
 
 
-_AMOUNTS = {"result", "score", "full_score", "numerator", "denominator"}
+_AMOUNTS = {"result", "score", "self_score", "full_score", "numerator", "denominator"}
 _DATES = {"as_of", "done_on", "dated", "deadline"}
 
 

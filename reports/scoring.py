@@ -4,11 +4,13 @@ self-assessment is prefilled with it, and the office is offered it."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators.fiscal import quarter_end
 from indicators.models import ScoringRule
 from indicators.scoring import suggest_score
+from kpi_portal.thaidigits import format_score
 from reports.models import Report
 
 
@@ -41,4 +43,62 @@ def suggested_score(report: Report) -> Decimal | None:
         target=target,
         steps=steps,
         quarter_ends=quarter_end(indicator.fiscal_year.year, report.quarter),
+    )
+
+
+@dataclass(frozen=True)
+class ScoreComparison:
+    """The district's self-assessment, the rule's suggestion and the office's score side
+    by side (the scoring page), each difference taken from the district's own score."""
+
+    self_score: Decimal | None
+    suggested: Decimal | None
+    given: Decimal | None
+    full_score: Decimal
+
+    def _from_self(self, other: Decimal | None) -> Decimal | None:
+        if self.self_score is None or other is None:
+            return None
+        return other - self.self_score
+
+    @property
+    def suggested_difference(self) -> str:
+        """How far the rule's suggestion is from the self-assessment: "−5", "+2.5", "0"."""
+        return signed_score(self._from_self(self.suggested))
+
+    @property
+    def given_difference(self) -> str:
+        """How far the office's score is from the self-assessment."""
+        return signed_score(self._from_self(self.given))
+
+    @property
+    def self_above_suggestion(self) -> bool:
+        """The district rated itself higher than its figures earn by the rule."""
+        difference = self._from_self(self.suggested)
+        return difference is not None and difference < 0
+
+    @property
+    def given_below_self(self) -> bool:
+        """The office gave less than the district gave itself."""
+        difference = self._from_self(self.given)
+        return difference is not None and difference < 0
+
+
+def signed_score(difference: Decimal | None) -> str:
+    """A score difference with its sign ("+5", "−2.5", "0"); "–" when there is none."""
+    if difference is None:
+        return "–"
+    if difference == 0:
+        return "0"
+    sign = "+" if difference > 0 else "\u2212"
+    return sign + format_score(abs(difference))
+
+
+def score_comparison(report: Report, suggested: Decimal | None) -> ScoreComparison:
+    """The comparison for one report, given its suggestion (already computed by the page)."""
+    return ScoreComparison(
+        self_score=report.self_score,
+        suggested=suggested,
+        given=report.score,
+        full_score=report.full_score,
     )

@@ -50,6 +50,7 @@ from reports.models import (
     status_label,
 )
 from reports.publication import is_published, score_is_public
+from reports.scoring import suggested_score
 from reports.validation import Problem, report_problems
 
 
@@ -263,6 +264,20 @@ class ReportPage(_ShowsStatus):
     can_certify: bool = False
     hand_in_to: str = Status.SUBMITTED
     published_on: dt.date | None = None  # the quarter's evaluations, if published
+    # What the report's figures earn by the indicator's rule: the self-assessment's
+    # prefill while the district may still submit (reports.scoring).
+    suggested: Decimal | None = None
+
+    @property
+    def full_score(self) -> Decimal:
+        return self.report.full_score if self.report else self.assignment.indicator.full_score
+
+    @property
+    def earlier_self_score(self) -> Decimal | None:
+        """The self-assessment of an earlier hand-in (before a return), when it differs
+        from the prefill, so the officer sees what they said last time."""
+        earlier = self.report.self_score if self.report else None
+        return earlier if earlier is not None and earlier != self.suggested else None
 
     @property
     def score_public(self) -> bool:
@@ -435,13 +450,14 @@ def report_page(
             .select_related("report")
             .order_by("as_of", "id")
         )
+    can_edit = user_can_edit and not closed_reason
     return ReportPage(
         assignment=assignment,
         quarter=quarter,
         report=report,
         deadline=window.deadline,
         extended=window.extended,
-        can_edit=user_can_edit and not closed_reason,
+        can_edit=can_edit,
         closed_reason=closed_reason,
         steps=steps,
         returned_comment=returned,
@@ -453,6 +469,7 @@ def report_page(
         can_certify=can_certify,
         hand_in_to=hand_in_to,
         published_on=window.published_on,
+        suggested=suggested_score(report) if report is not None and can_edit else None,
     )
 
 

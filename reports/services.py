@@ -9,6 +9,7 @@ imports and tests can state when something happened.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from pathlib import PurePath
@@ -29,6 +30,7 @@ from kpi_portal.audit import audited
 from kpi_portal.errors import ActionRefused
 from kpi_portal.text import tidy
 from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidigits import format_score
 from reports.editing import edit_check, is_district_staff
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
 from reports.models import (
@@ -41,6 +43,7 @@ from reports.models import (
     Status,
     StepProgress,
 )
+from reports.scoring import suggested_score
 from reports.uploads import EvidenceRejected, check_evidence
 from reports.validation import Problem, blocking, report_problems
 
@@ -636,12 +639,45 @@ def report_save(
     return report
 
 
+def self_score_range_message(full_score: Decimal) -> str:
+    """What a self-assessment outside 0..full score is told, in the form and the service."""
+    return _("คะแนนประเมินตนเองต้องอยู่ระหว่าง 0 ถึง %(full)s คะแนน") % {"full": format_score(full_score)}
+
+
+def _check_self_score(
+    report: Report, self_score: Decimal | None, *, required: bool, suggested: Decimal | None
+) -> None:
+    """A self-assessment lies within 0..the full score; it is required when the
+    indicator's rule gives a score for the report (there is something to assess)."""
+    if self_score is None:
+        if required and suggested is not None:
+            raise ReportError(
+                _("กรุณากรอกคะแนนประเมินตนเอง (ตามเกณฑ์ของตัวชี้วัด ผลงานนี้ได้ %(s)s คะแนน)")
+                % {"s": format_score(suggested)},
+                field="self_score",
+            )
+        return
+    if not Decimal(0) <= self_score <= report.full_score:
+        raise ReportError(self_score_range_message(report.full_score), field="self_score")
+
+
+def _suggestion_with(report: Report, result: Decimal | None) -> Decimal | None:
+    """The rule's score for the report as it will be once ``result`` (typed on the
+    page, for value indicators) is saved, without saving anything."""
+    if result is None or report.assignment.indicator.kind != MeasurementKind.VALUE:
+        return suggested_score(report)
+    probe = copy.copy(report)
+    probe.result = result
+    return suggested_score(probe)
+
+
 @audited
 def report_submit(
     *,
     report: Report,
     actor: Any,
     expected_version: int | None,
+    self_score: Decimal | None = None,
     narrative: str | None = None,
     result: Decimal | None = None,
     explanations: dict[str, str] | None = None,
@@ -650,9 +686,20 @@ def report_submit(
     """The district's "submit": what the page holds is saved, every rule is checked, and
     the report goes to the head for certification or to the office.
 
+    ``self_score`` is the district's own assessment (คะแนนประเมินตนเอง), stored with the
+    move in one statement. It must lie within 0..the full score and may be left out
+    only when the indicator's rule gives the report no score; the system (``actor``
+    None) may leave it out. A self-assessment refused changes nothing at all.
+
     The page's own fields are saved first and stay saved when a rule then stops the
     submission (``SubmissionRefused`` lists every problem), so nothing typed is lost.
     """
+    _check_self_score(
+        report,
+        self_score,
+        required=actor is not None,
+        suggested=_suggestion_with(report, result) if self_score is None else None,
+    )
     report_save(
         report=report,
         actor=actor,
@@ -669,6 +716,7 @@ def report_submit(
         actor=actor,
         now=now,
         expected_version=report.version if expected_version is not None else None,
+        fields={"self_score": self_score},
     )
 
 
@@ -679,17 +727,24 @@ def report_certify(
     report: Report,
     actor: Any,
     expected_version: int | None = None,
+    self_score: Decimal | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """The district head certifies a report, as read: it goes to the evaluation office."""
+    """The district head certifies a report, as read: it goes to the evaluation office.
+
+    The head may adjust the officer's self-assessment (``self_score``; None keeps the
+    officer's); it changes with the move, so the history shows both.
+    """
     if report.status != Status.AWAITING_CERTIFICATION:
         raise ReportError(_("รายงานนี้ไม่ได้รอการรับรองแล้ว"))
+    _check_self_score(report, self_score, required=False, suggested=None)
     report_transition(
         report=report,
         to_status=Status.SUBMITTED,
         actor=actor,
         now=now,
         expected_version=expected_version,
+        fields=None if self_score is None else {"self_score": self_score},
     )
 
 

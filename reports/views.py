@@ -30,7 +30,14 @@ from kpi_portal.http import HtmxHttpRequest, parse_int
 from kpi_portal.thaidigits import format_amount
 from reports import selectors, services
 from reports.access import get_quarter_for_user
-from reports.forms import EvidenceForm, LetterForm, RatioUpdateForm, ReportForm, StepForm
+from reports.forms import (
+    EvidenceForm,
+    LetterForm,
+    RatioUpdateForm,
+    ReportForm,
+    SelfScoreForm,
+    StepForm,
+)
 from reports.history import report_history
 from reports.measures import ratio_percent
 from reports.models import EvidenceFile, RatioUpdate, Report, Status
@@ -87,6 +94,9 @@ def _render(
         "ratio_form": forms.pop("ratio_form", None) or RatioUpdateForm(),
         "letter_form": forms.pop("letter_form", None) or LetterForm(),
         "evidence_form": forms.pop("evidence_form", None) or EvidenceForm(),
+        # Prefilled with what the figures earn by the rule, until the officer types.
+        "self_score_form": forms.pop("self_score_form", None)
+        or SelfScoreForm(initial={"self_score": page.suggested}, full_score=page.full_score),
         **forms,
     }
     template = TEMPLATE
@@ -565,7 +575,15 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
     """
     assignment, can_edit = get_quarter_for_user(request, pk, quarter, write=True)
     form = ReportForm(request.POST, value_kind=assignment.indicator.kind == MeasurementKind.VALUE)
-    if not form.is_valid():
+    full_score = (
+        Report.objects.filter(assignment=assignment, quarter=quarter)
+        .values_list("full_score", flat=True)
+        .first()
+    )
+    score_form = SelfScoreForm(
+        request.POST, full_score=full_score or assignment.indicator.full_score
+    )
+    if not (form.is_valid() & score_form.is_valid()):  # both, so every error is shown
         return _render(
             request,
             assignment,
@@ -573,6 +591,7 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=422,
             report_form=form,
+            self_score_form=score_form,
             explained=_explanations(request),
             submit_error=_("ยังไม่ได้ส่ง: กรุณาแก้ไขข้อมูลที่แจ้งไว้ก่อน"),
         )
@@ -582,6 +601,7 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             report=report,
             actor=request.user,
             expected_version=form.cleaned_data["version"],
+            self_score=score_form.cleaned_data["self_score"],
             narrative=form.cleaned_data["narrative"],
             result=form.cleaned_data.get("result"),
             explanations=_explanations(request),
@@ -595,6 +615,7 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=503,
             report_form=form,
+            self_score_form=score_form,
             explained=_explanations(request),
             submit_error=DATABASE_DOWN,
         )
@@ -606,16 +627,26 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=422,
             report_form=form,
+            self_score_form=score_form,
             conflict=conflict.report,
             explained=_explanations(request),
             submit_error=_("ยังไม่ได้ส่ง: มีผู้อื่นบันทึกรายงานนี้ระหว่างที่คุณแก้ไข"),
         )
     except services.SubmissionRefused as refused:
-        # The page's own fields were saved; what stops the submission is listed.
+        # The page's own fields were saved; what stops the submission is listed. The
+        # self-assessment goes only with the submission: it stays in its field as typed.
         return _render(
-            request, assignment, quarter, can_edit, status=422, submit_error=str(refused)
+            request,
+            assignment,
+            quarter,
+            can_edit,
+            status=422,
+            self_score_form=score_form,
+            submit_error=str(refused),
         )
     except services.ReportError as error:
+        if error.field == "self_score":
+            score_form.add_error("self_score", str(error))
         return _render(
             request,
             assignment,
@@ -623,8 +654,11 @@ def report_submit(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpRespon
             can_edit,
             status=422,
             report_form=form,
+            self_score_form=score_form,
             explained=_explanations(request),
-            submit_error=str(error),
+            submit_error=_("ยังไม่ได้ส่ง: กรุณาแก้ไขข้อมูลที่แจ้งไว้ก่อน")
+            if error.field == "self_score"
+            else str(error),
         )
     messages.success(
         request,
@@ -658,6 +692,8 @@ def _certification_action(
             can_edit,
             status=422,
             certify_error=str(error),
+            certify_field=error.field or "",
+            certify_self_score=request.POST.get("self_score"),
             send_back_reason=request.POST.get("reason", ""),
         )
     messages.success(request, str(done))
@@ -669,16 +705,27 @@ def _certification_action(
 @login_required
 @require_POST
 def report_certify(request: HtmxHttpRequest, pk: int, quarter: int) -> HttpResponse:
-    """The district head certifies the report: it goes to the evaluation office."""
-    return _certification_action(
-        request,
-        pk,
-        quarter,
-        lambda report: services.report_certify(
-            report=report, actor=request.user, expected_version=_expected_version(request)
-        ),
-        _("รับรองแล้ว รายงานส่งถึง สยป. แล้ว"),
-    )
+    """The district head certifies the report: it goes to the evaluation office, with the
+    officer's self-assessment or the head's adjustment of it."""
+
+    def certify(report: Report) -> None:
+        self_score = None  # a page without the field keeps the officer's
+        if "self_score" in request.POST:
+            form = SelfScoreForm(
+                request.POST, full_score=report.full_score, required=report.self_score is not None
+            )
+            if not form.is_valid():
+                message = " ".join(str(e) for e in form.errors["self_score"])
+                raise services.ReportError(message, field="self_score")
+            self_score = form.cleaned_data["self_score"]
+        services.report_certify(
+            report=report,
+            actor=request.user,
+            expected_version=_expected_version(request),
+            self_score=self_score,
+        )
+
+    return _certification_action(request, pk, quarter, certify, _("รับรองแล้ว รายงานส่งถึง สยป. แล้ว"))
 
 
 @login_required

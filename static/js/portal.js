@@ -116,12 +116,21 @@
   // Explanations typed in the checks panel survive the panel being redrawn
   // after another section was saved (taken just before the swap, so nothing
   // typed while the request was on its way is lost).
+  // So does a self-assessment the officer typed (or one a refused submission
+  // brought back, marked data-typed); one left as prefilled follows the new
+  // suggestion the redrawn panel carries.
   let typedExplanations = {};
+  let typedSelfScore = null;
   document.body.addEventListener("htmx:beforeSwap", function () {
     typedExplanations = {};
     document.querySelectorAll("textarea[name^='explain-']").forEach(function (area) {
       typedExplanations[area.name] = area.value;
     });
+    const score = document.getElementById("id_self_score");
+    typedSelfScore =
+      score && (score.value !== score.defaultValue || score.hasAttribute("data-typed"))
+        ? score.value
+        : null;
   });
 
   function restoreExplanations() {
@@ -130,6 +139,11 @@
         area.value = typedExplanations[area.name];
       }
     });
+    const score = document.getElementById("id_self_score");
+    if (score && typedSelfScore !== null) {
+      score.value = typedSelfScore;
+      score.setAttribute("data-typed", "");
+    }
   }
 
   // After a swap: say what happened (a save, or the first error) to screen

@@ -248,6 +248,19 @@ def test_suggested_scores_follow_the_offices_own_rule() -> None:
 
 
 @pytest.mark.django_db
+def test_handed_in_reports_carry_a_plausible_self_assessment() -> None:
+    """The district's own score: the suggestion it was prefilled with, or a little above."""
+    _clear()
+    _synth("--seed", "5", "--force")
+    assert not Report.objects.filter(status="draft", self_score__isnull=False).exists()
+    handed = Report.objects.exclude(status="draft")
+    assert handed.exists() and not handed.filter(self_score__isnull=True).exists()
+    assert not handed.filter(self_score__lt=F("suggested_score")).exists()
+    higher = handed.filter(self_score__gt=F("suggested_score")).count()
+    assert 0 < higher < handed.count() / 2
+
+
+@pytest.mark.django_db
 def test_refuses_a_database_holding_the_demo_data(demo: None) -> None:
     with pytest.raises(CommandError, match="demo data"):
         _synth("--seed", "1")

@@ -79,6 +79,8 @@ def main() -> None:
         raise SystemExit(f"report page answered {status}")
     token = hidden(html, r'name="csrfmiddlewaretoken" value="([^"]+)"')
     version = hidden(html, r'id="report-version"[^>]*value="(\d+)"')
+    # What a browser sends along: the self-assessment as the page prefilled it.
+    self_score = re.search(r'id="id_self_score"[^>]*value="([^"]*)"', html)
 
     print("READY", flush=True)
     if sys.stdin.readline().strip() != "GO":
@@ -87,7 +89,12 @@ def main() -> None:
     status, html, headers = call(
         opener,
         base + post_path,
-        {"csrfmiddlewaretoken": token, "version": version, "narrative": narrative},
+        {
+            "csrfmiddlewaretoken": token,
+            "version": version,
+            "narrative": narrative,
+            "self_score": self_score.group(1) if self_score else "",
+        },
         limit,
     )
     errors = re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, flags=re.S)

@@ -131,7 +131,7 @@ def post_with_dropped_connection(report: Report, action: str) -> Any:
             drop_connection_after(ReportTransition.objects.create),
         )
         url = reverse("report_submit", args=args)
-        data = {"version": str(report.version), "narrative": report.narrative}
+        data = {"version": str(report.version), "narrative": report.narrative, "self_score": "80"}
     else:
         patch = mock.patch.object(services, "_bump", drop_connection_after(services._bump))
         url = reverse("report_page", args=args)
@@ -159,7 +159,11 @@ def test_dropped_connection_leaves_nothing_half_written(open_report: Report, act
     client.force_login(officer)
     args = [open_report.assignment_id, 1]
     if action == "submit":
-        data = {"version": str(before["version"]), "narrative": before["narrative"]}
+        data = {
+            "version": str(before["version"]),
+            "narrative": before["narrative"],
+            "self_score": "80",
+        }
         assert client.post(reverse("report_submit", args=args), data).status_code == 302
         assert Report.objects.get(pk=open_report.pk).status == Status.SUBMITTED
     else:

@@ -281,7 +281,7 @@ class TestReportingFlow:
         response = self.post(
             personas,
             reverse("report_submit", args=[open_budget.pk, 1]),
-            {"narrative": "พร้อมส่ง", "version": str(report.version)},
+            {"narrative": "พร้อมส่ง", "version": str(report.version), "self_score": "80"},
             htmx=False,
         )
         assert response.status_code == 302
@@ -416,7 +416,7 @@ def test_district_head_may_submit(personas: Personas, open_budget: Assignment) -
     fill_budget_q1(report, personas.head_hk)
     response = personas.client(personas.head_hk).post(
         reverse("report_submit", args=[open_budget.pk, 1]),
-        {"narrative": report.narrative, "version": str(report.version)},
+        {"narrative": report.narrative, "version": str(report.version), "self_score": "80"},
     )
     assert response.status_code == 302
     report = Report.objects.get(assignment=open_budget, quarter=1)

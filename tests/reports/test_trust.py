@@ -329,7 +329,9 @@ class TestValidationRules:
         client = personas.client(personas.officer_pn)
         url = reverse("report_submit", args=[budget_now.pk, quarter])
 
-        refused = client.post(url, {"narrative": report.narrative, "version": report.version})
+        refused = client.post(
+            url, {"narrative": report.narrative, "version": report.version, "self_score": "40"}
+        )
         assert refused.status_code == 422
         text = visible_text(refused)
         assert "ผลงาน (10.00) ต่ำกว่าเป้าหมายของไตรมาส (25.00)" in text
@@ -341,6 +343,7 @@ class TestValidationRules:
             {
                 "narrative": report.narrative,
                 "version": report.version,
+                "self_score": "40",
                 "explain-below_target": "งบลงทุนเบิกได้หลังลงนามสัญญาในเดือนมกราคม",
             },
         )
@@ -376,6 +379,7 @@ class TestValidationRules:
                 report=report,
                 actor=personas.officer_pn,
                 expected_version=report.version,
+                self_score=Decimal(100),
                 explanations={"within_100": "ตัวเลขถูกแล้ว"},
             )
         (problem,) = refused.value.problems
@@ -591,7 +595,7 @@ class TestHeadCertification:
         assert "ส่งให้ผู้อำนวยการเขตรับรอง" in page
         handed = officer.post(
             reverse("report_submit", args=args),
-            {"narrative": ready.narrative, "version": ready.version},
+            {"narrative": ready.narrative, "version": ready.version, "self_score": "80"},
         )
         assert handed.status_code == 302
         ready.refresh_from_db()
@@ -625,7 +629,10 @@ class TestHeadCertification:
 
     def test_the_head_sends_back_with_a_comment(self, personas: Personas, ready: Report) -> None:
         services.report_submit(
-            report=ready, actor=personas.officer_hk, expected_version=ready.version
+            report=ready,
+            actor=personas.officer_hk,
+            expected_version=ready.version,
+            self_score=Decimal(80),
         )
         head = personas.client(personas.head_hk)
         args = [ready.assignment_id, ready.quarter]
@@ -645,7 +652,10 @@ class TestHeadCertification:
     ) -> None:
         FiscalYear.objects.filter(year=current_fiscal_year()).update(head_certification=False)
         services.report_submit(
-            report=ready, actor=personas.officer_hk, expected_version=ready.version
+            report=ready,
+            actor=personas.officer_hk,
+            expected_version=ready.version,
+            self_score=Decimal(80),
         )
         ready.refresh_from_db()
         assert ready.status == Status.SUBMITTED
@@ -662,7 +672,10 @@ def test_explanations_of_warnings_that_no_longer_apply_are_not_handed_in(
     report = write(report, personas.officer_pn)
     Explanation.objects.create(report=report, rule="below_target", text="เก่า")
     services.report_submit(
-        report=report, actor=personas.officer_pn, expected_version=report.version
+        report=report,
+        actor=personas.officer_pn,
+        expected_version=report.version,
+        self_score=Decimal(80),
     )
     assert not Explanation.objects.filter(report=report).exists()
 
@@ -692,7 +705,10 @@ class TestCertificationReadsWhatItCertifies:
         add_update(report, personas.officer_hk)
         report = write(report, personas.officer_hk)
         services.report_submit(
-            report=report, actor=personas.officer_hk, expected_version=report.version
+            report=report,
+            actor=personas.officer_hk,
+            expected_version=report.version,
+            self_score=Decimal(80),
         )
         report.refresh_from_db()
         return report
@@ -705,7 +721,10 @@ class TestCertificationReadsWhatItCertifies:
         services.report_send_back(report=awaiting, actor=personas.head_hk, reason="แก้ตัวเลข")
         report = write(Report.objects.get(pk=awaiting.pk), personas.officer_hk, "แก้แล้ว")
         services.report_submit(
-            report=report, actor=personas.officer_hk, expected_version=report.version
+            report=report,
+            actor=personas.officer_hk,
+            expected_version=report.version,
+            self_score=Decimal(80),
         )
         with pytest.raises(services.VersionConflict):
             services.report_certify(
