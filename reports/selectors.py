@@ -133,7 +133,9 @@ def _report_prefetches() -> list[Prefetch[Any]]:
     return [
         Prefetch(
             "reports",
-            queryset=Report.objects.order_by("quarter").prefetch_related(
+            queryset=Report.objects.order_by("quarter")
+            .select_related("evaluated_by")
+            .prefetch_related(
                 "ratio_updates",
                 Prefetch("step_progress", queryset=StepProgress.objects.select_related("step")),
                 "letters",

@@ -254,6 +254,20 @@ def test_the_district_sees_its_scorecard_only_once_published(
     assert "ไม่ได้รายงาน" in published
     text = _pdf_text(district.get(pdf_url))
     assert "๓.๐๓๕๐" in text and "ผลการประเมินตามคำรับรองการปฏิบัติราชการ" in text
+    # Who evaluated, and when, on the scorecard and on each indicator's sheet.
+    evaluator = personas.evaluator.get_full_name()
+    assert evaluator and f"ผู้ประเมิน: {evaluator}" in published
+    sheet_page = visible_text(
+        district.get(
+            reverse(
+                "assignment_sheet",
+                args=[Assignment.objects.get(district__code=HUAI_KHWANG, indicator__code="1.1").pk],
+            )
+        )
+    )
+    assert f"ประเมินโดย {evaluator}" in sheet_page and "น้ำหนัก (ร้อยละ) 30" in sheet_page
+    home = visible_text(district.get(reverse("district_home", args=[HUAI_KHWANG])))
+    assert "ผลการประเมินตามคำรับรอง (คะแนนถ่วงน้ำหนัก)" in home
     # Another district's staff cannot open it.
     assert personas.client(personas.officer_pn).get(url).status_code == 404
 
