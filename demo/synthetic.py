@@ -591,6 +591,12 @@ class Generator:
         year: int,
     ) -> list[tuple[_Spec, Assignment]]:
         rng = self.rng
+        # The indicators share the year's 100 % equally (the last takes the
+        # remainder of the rounding), so every district's weights add up to 100.
+        share = (_HUNDRED / len(specs)).quantize(Decimal("0.01")) if specs else _ZERO
+        for n, spec in enumerate(specs, start=1):
+            spec.indicator.weight = share if n < len(specs) else _HUNDRED - share * (n - 1)
+        Indicator.objects.bulk_update([spec.indicator for spec in specs], ["weight"])
         pairs: list[tuple[_Spec, Assignment]] = []
         for n, spec in enumerate(specs, start=1):
             for district in districts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -17,6 +18,7 @@ from pytest_django import Settings
 
 from demo.synthetic import SMALL
 from districts.models import Division, Membership
+from evaluation.scorecard import weight_totals
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_bounds
 from indicators.models import (
     Assignment,
@@ -258,6 +260,17 @@ def test_handed_in_reports_carry_a_plausible_self_assessment() -> None:
     assert not handed.filter(self_score__lt=F("suggested_score")).exists()
     higher = handed.filter(self_score__gt=F("suggested_score")).count()
     assert 0 < higher < handed.count() / 2
+
+
+@pytest.mark.django_db
+def test_every_districts_weights_add_up_to_100_each_year() -> None:
+    """The rankings and scorecards of the synthetic years are complete."""
+    _clear()
+    _synth("--seed", "5", "--force")
+    for year in FiscalYear.objects.all():
+        totals = weight_totals(year)
+        assert totals, year
+        assert {(total, missing) for _d, total, _n, missing in totals} == {(Decimal(100), 0)}
 
 
 @pytest.mark.django_db
