@@ -48,6 +48,10 @@ class Cell:
     full_score: Decimal | None
     late: bool
     explained: bool = False  # the district explained warnings of its report
+    # The score as a share of the full score (0-1): full scores differ between
+    # indicators (100, 10, 5), so means and colours compare shares, not points.
+    share: float | None = None
+    band: str = ""  # SCORE_BANDS' name of an evaluated cell's share, for its colour
     # Text filled in once per cell by office_matrix: a 50 x 100 matrix is 5,000
     # cells, and formatting them through template tags was most of the page.
     status_label: str = ""
@@ -57,8 +61,17 @@ class Cell:
     url: str = ""
 
 
+#: The heat map's colours of an evaluated cell: its share of the full score from
+#: each lower bound up, highest first. The cell also prints the score itself.
+SCORE_BANDS = (("high", 0.8), ("mid", 0.5), ("low", 0.0))
+
+
+def score_band(share: float) -> str:
+    return next(name for name, bound in SCORE_BANDS if share >= bound)
+
+
 def _dress(
-    cell: Cell, labels: dict[str, str], late: str, score_url: str, formatted: dict[Any, str]
+    cell: Cell, labels: dict[str, str], late: str, score_url: str, formatted: dict[Any, Any]
 ) -> Cell:
     """Fill in the cell's text once; ``formatted`` remembers figures already formatted."""
     cell.status_label = labels[cell.status]
@@ -72,21 +85,55 @@ def _dress(
     if cell.score is not None and cell.full_score is not None:
         key = (cell.score, cell.full_score)
         if key not in formatted:
-            formatted[key] = f"{format_score(cell.score)}/{format_score(cell.full_score)}"
-        cell.score_text = formatted[key]
+            share = float(cell.score / cell.full_score)
+            formatted[key] = (
+                f"{format_score(cell.score)}/{format_score(cell.full_score)}",
+                share,
+                score_band(share),
+            )
+        cell.score_text, cell.share, band = formatted[key]
+        if cell.status == Status.EVALUATED:
+            cell.band = band
     return cell
 
 
 @dataclass
 class Completeness:
+    """Reports handed in out of those assigned, and the mean score of those scored."""
+
     assigned: int = 0
     submitted: int = 0
     on_time: int = 0
     late: int = 0
+    scored: int = 0
+    shares: float = 0.0  # the sum of the scored cells' shares of their full score
 
     @property
     def percent(self) -> int:
         return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+    @property
+    def ratio(self) -> float:
+        """Handed in / assigned, unrounded: the sort key (0 when nothing is assigned)."""
+        return self.submitted / self.assigned if self.assigned else 0.0
+
+    @property
+    def mean_score(self) -> float | None:
+        """The mean score of the scored cells, as a percentage of the full score."""
+        return 100 * self.shares / self.scored if self.scored else None
+
+    @property
+    def mean_text(self) -> str:
+        mean = self.mean_score
+        return "" if mean is None else f"{mean:.1f}%"
+
+    def add(self, other: Completeness) -> None:
+        self.assigned += other.assigned
+        self.submitted += other.submitted
+        self.on_time += other.on_time
+        self.late += other.late
+        self.scored += other.scored
+        self.shares += other.shares
 
 
 @dataclass
@@ -94,6 +141,24 @@ class MatrixRow:
     district: District
     cells: list[Cell | None]
     completeness: Completeness
+
+
+@dataclass
+class ZoneSubtotal:
+    """One zone group's districts in scope: their tally, per indicator too, and
+    the rows of theirs that the filters show (in the matrix's order)."""
+
+    group: ZoneGroup
+    completeness: Completeness
+    by_indicator: list[Completeness]
+    districts: int = 0
+    rows: list[MatrixRow] = field(default_factory=list)
+
+
+#: The matrix's row orders (the ``sort`` parameter): Thai dictionary order; zone
+#: groups, each headed by its subtotal; completeness or mean score, lowest or
+#: highest first ("-"). Ties keep Thai order; rows without a score come last.
+SORTS = ("name", "zone", "completeness", "-completeness", "-score", "score")
 
 
 @dataclass
@@ -107,6 +172,10 @@ class Matrix:
     zone_groups: list[ZoneGroup]
     years: list[FiscalYear]
     all_indicators: list[Indicator] = field(default_factory=list)
+    sort: str = SORTS[0]
+    #: The zone groups of the districts in scope, in their order, with subtotals.
+    zones: list[ZoneSubtotal] = field(default_factory=list)
+    total: Completeness = field(default_factory=Completeness)
 
 
 def office_matrix(
@@ -116,10 +185,14 @@ def office_matrix(
     zone_code: str | None = None,
     indicator_id: int | None = None,
     status: str | None = None,
+    sort: str = SORTS[0],
     today: dt.date | None = None,
 ) -> Matrix:
-    """Districts (Thai dictionary order) × assigned indicators, in a fixed number of queries."""
+    """Districts × assigned indicators, in a fixed number of queries, with subtotals per
+    zone group and overall; rows in Thai dictionary order unless ``sort`` says otherwise."""
     today = today or timezone.localdate()
+    if sort not in SORTS:
+        sort = SORTS[0]
     districts = District.objects.select_related("zone_group").order_by("name_th")
     if zone_code:
         districts = districts.filter(zone_group__code=zone_code)
@@ -171,7 +244,7 @@ def office_matrix(
     )
     labels = {value: label for value, label in status_legend()}
     late_label = str(_("ล่าช้า"))
-    formatted: dict[Any, str] = {}
+    formatted: dict[Any, Any] = {}
     score_url = reverse("office_score", args=[0])  # "/office/reports/0/"
     cells_by_key: dict[tuple[int, int], Cell] = {}
     for (
@@ -211,26 +284,47 @@ def office_matrix(
 
     rows = []
     by_indicator = [Completeness() for _ in indicators]
+    zones: dict[int, ZoneSubtotal] = {}
     for district in districts:
+        zone = zones.get(district.zone_group_id)
+        if zone is None:
+            zone = zones[district.zone_group_id] = ZoneSubtotal(
+                district.zone_group, Completeness(), [Completeness() for _ in indicators]
+            )
+        zone.districts += 1
         completeness = Completeness()
         cells: list[Cell | None] = [
             cells_by_key.get((district.pk, indicator.pk)) for indicator in indicators
         ]
-        for cell, column_tally in zip(cells, by_indicator, strict=True):
+        for cell, column_tally, zone_tally in zip(
+            cells, by_indicator, zone.by_indicator, strict=True
+        ):
             if cell is None:
                 continue
             done = cell.status in DONE_VALUES
-            for tally in (completeness, column_tally):
+            share = cell.share if cell.band else None  # evaluated cells only
+            for tally in (completeness, column_tally, zone_tally):
                 tally.assigned += 1
                 tally.submitted += done
                 tally.late += cell.late
                 tally.on_time += done and not cell.late
+                if share is not None:
+                    tally.scored += 1
+                    tally.shares += share
+        zone.completeness.add(completeness)
         if status and not any(
             c is not None and (c.status == status or (status == "late" and c.late)) for c in cells
         ):
             continue
         if completeness.assigned or not indicator_id:
             rows.append(MatrixRow(district, cells, completeness))
+    rows = _sorted_rows(rows, sort)
+    for row in rows:
+        zones[row.district.zone_group_id].rows.append(row)
+    zone_list = sorted(zones.values(), key=lambda z: (z.group.position, z.group.pk))
+    total = Completeness()
+    for zone in zone_list:
+        total.add(zone.completeness)
     return Matrix(
         fiscal_year=fiscal_year,
         quarter=quarter,
@@ -241,7 +335,29 @@ def office_matrix(
         zone_groups=list(ZoneGroup.objects.order_by("position")),
         years=list(fiscal_years()),
         all_indicators=all_indicators,
+        sort=sort,
+        zones=zone_list,
+        total=total,
     )
+
+
+def _sorted_rows(rows: list[MatrixRow], sort: str) -> list[MatrixRow]:
+    """The rows (in Thai order) in the order ``sort`` names; sorts are stable, so
+    ties stay in Thai order."""
+    if sort == "completeness":
+        return sorted(rows, key=lambda r: r.completeness.ratio)
+    if sort == "-completeness":
+        return sorted(rows, key=lambda r: -r.completeness.ratio)
+    if sort in ("score", "-score"):
+        sign = -1 if sort == "-score" else 1
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.completeness.mean_score is None,
+                sign * (r.completeness.mean_score or 0),
+            ),
+        )
+    return rows  # "name", and "zone", whose groups keep Thai order within them
 
 
 def review_queue() -> QuerySet[Report]:

@@ -23,18 +23,25 @@ register = template.Library()
 def matrix_cells(cells: Sequence[Cell | None]) -> SafeString:
     # The standard library's escape: Django's wraps it for lazy strings, which
     # tripled its cost here, and every value below is already a plain str.
-    not_assigned = f'<td class="cell cell-none" aria-label="{escape(_("ไม่ได้มอบหมาย"))}"></td>'
+    not_assigned_text = escape(_("ไม่ได้มอบหมาย"))
+    # Said in words as well as drawn: colour and hatching are never the only signal.
+    not_assigned = (
+        f'<td class="cell cell-none"><span class="visually-hidden">{not_assigned_text}</span></td>'
+    )
     parts = []
     labels: dict[str, str] = {}  # a dozen distinct labels, escaped once
     flag_text = escape(_("มีคำชี้แจง"))
     flag = f'<span class="cell-flag" title="{flag_text}">⚑ {flag_text}</span>'
+    late_mark = f'<span class="cell-late-mark">{escape(_("ล่าช้า"))}</span>'
     for cell in cells:
         if cell is None:
             parts.append(not_assigned)
             continue
-        if cell.label not in labels:
-            labels[cell.label] = escape(cell.label)
-        inner = f'<span class="cell-status">{labels[cell.label]}</span>'
+        if cell.status_label not in labels:
+            labels[cell.status_label] = escape(cell.status_label)
+        inner = f'<span class="cell-status">{labels[cell.status_label]}</span>'
+        if cell.late:
+            inner += late_mark
         if cell.result_text:
             inner += f'<span class="cell-result">{escape(cell.result_text)}</span>'
         if cell.score_text:
@@ -43,21 +50,51 @@ def matrix_cells(cells: Sequence[Cell | None]) -> SafeString:
             inner += flag
         if cell.url:
             inner = f'<a href="{escape(cell.url)}">{inner}</a>'
-        late = " cell-late" if cell.late else ""
-        # status is one of the Status values (lowercase ASCII), no escaping needed.
-        parts.append(f'<td class="cell cell-{cell.status}{late}">{inner}</td>')
+        # status and band are Status values and SCORE_BANDS names (lowercase ASCII).
+        classes = f"cell cell-{cell.status}"
+        if cell.band:
+            classes += f" band-{cell.band}"
+        if cell.late:
+            classes += " cell-late"
+        parts.append(f'<td class="{classes}">{inner}</td>')
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - every value above is escaped
+
+
+def _mean(tally: Completeness) -> str:
+    if tally.mean_score is None:
+        none = escape(_("ยังไม่มีคะแนน"))
+        return f'<span aria-hidden="true">–</span><span class="visually-hidden">{none}</span>'
+    return escape(tally.mean_text)
+
+
+@register.simple_tag
+def matrix_summary(tally: Completeness) -> SafeString:
+    """A row's two summary cells: handed in / assigned (percent, late) and mean score."""
+    late = (
+        f' <span class="badge badge-late">{escape(_("ล่าช้า %(n)s") % {"n": tally.late})}</span>'
+        if tally.late
+        else ""
+    )
+    return mark_safe(  # noqa: S308  # nosec B308, B703 - the text is escaped
+        f'<td class="num sum">{tally.submitted}/{tally.assigned}'
+        f' <small class="percent">({tally.percent}%)</small>{late}</td>'
+        f'<td class="num sum">{_mean(tally)}</td>'
+    )
 
 
 @register.simple_tag
 def matrix_tallies(tallies: Sequence[Completeness]) -> SafeString:
-    """The footer's submitted/assigned per indicator (a hundred cells, same reason)."""
+    """Handed in / assigned and the mean score per indicator, for a subtotal or the
+    total row (a hundred cells, same reason)."""
     parts = []
+    late_label = _("ล่าช้า %(n)s")
     for tally in tallies:
         late = (
-            f'<br><small class="late-text">{escape(_("ล่าช้า %(n)s") % {"n": tally.late})}</small>'
+            f'<small class="late-text">{escape(late_label % {"n": tally.late})}</small>'
             if tally.late
             else ""
         )
-        parts.append(f'<td class="num">{tally.submitted}/{tally.assigned}{late}</td>')
+        mean = f"<small>{escape(tally.mean_text)}</small>" if tally.scored else ""
+        counts = f"<span>{tally.submitted}/{tally.assigned}</span>"
+        parts.append(f'<td class="num tally">{counts}{mean}{late}</td>')
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - the text is escaped
