@@ -88,13 +88,19 @@ def matrix_tallies(tallies: Sequence[Completeness]) -> SafeString:
     total row (a hundred cells, same reason)."""
     parts = []
     late_label = _("ล่าช้า %(n)s")
+    # Named, so that a mean score under "3/11" is not read as the share handed in.
+    mean_label = _("เฉลี่ย %(mean)s")
     for tally in tallies:
         late = (
             f'<small class="late-text">{escape(late_label % {"n": tally.late})}</small>'
             if tally.late
             else ""
         )
-        mean = f"<small>{escape(tally.mean_text)}</small>" if tally.scored else ""
+        mean = (
+            f"<small>{escape(mean_label % {'mean': tally.mean_text})}</small>"
+            if tally.scored
+            else ""
+        )
         counts = f"<span>{tally.submitted}/{tally.assigned}</span>"
         parts.append(f'<td class="num tally">{counts}{mean}{late}</td>')
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - the text is escaped
