@@ -283,7 +283,6 @@ def office_matrix(
         )
 
     rows = []
-    by_indicator = [Completeness() for _ in indicators]
     zones: dict[int, ZoneSubtotal] = {}
     for district in districts:
         zone = zones.get(district.zone_group_id)
@@ -292,25 +291,36 @@ def office_matrix(
                 district.zone_group, Completeness(), [Completeness() for _ in indicators]
             )
         zone.districts += 1
-        completeness = Completeness()
         cells: list[Cell | None] = [
             cells_by_key.get((district.pk, indicator.pk)) for indicator in indicators
         ]
-        for cell, column_tally, zone_tally in zip(
-            cells, by_indicator, zone.by_indicator, strict=True
-        ):
+        # The row's tally in local variables and one tally per cell, the zone's
+        # column: the columns' totals are the zones' added up below. 5,000 cells
+        # each updating three tallies' attributes cost a tenth of the page.
+        assigned = submitted = on_time = late_count = scored = 0
+        shares = 0.0
+        for cell, tally in zip(cells, zone.by_indicator, strict=True):
             if cell is None:
                 continue
             done = cell.status in DONE_VALUES
-            share = cell.share if cell.band else None  # evaluated cells only
-            for tally in (completeness, column_tally, zone_tally):
-                tally.assigned += 1
-                tally.submitted += done
-                tally.late += cell.late
-                tally.on_time += done and not cell.late
-                if share is not None:
-                    tally.scored += 1
-                    tally.shares += share
+            assigned += 1
+            tally.assigned += 1
+            if done:
+                submitted += 1
+                tally.submitted += 1
+            if cell.late:
+                late_count += 1
+                tally.late += 1
+            elif done:
+                on_time += 1
+                tally.on_time += 1
+            share = cell.share
+            if cell.band and share is not None:  # evaluated, with a score
+                scored += 1
+                shares += share
+                tally.scored += 1
+                tally.shares += share
+        completeness = Completeness(assigned, submitted, on_time, late_count, scored, shares)
         zone.completeness.add(completeness)
         if status and not any(
             c is not None and (c.status == status or (status == "late" and c.late)) for c in cells
@@ -323,8 +333,11 @@ def office_matrix(
         zones[row.district.zone_group_id].rows.append(row)
     zone_list = sorted(zones.values(), key=lambda z: (z.group.position, z.group.pk))
     total = Completeness()
+    by_indicator = [Completeness() for _ in indicators]
     for zone in zone_list:
         total.add(zone.completeness)
+        for column, zone_column in zip(by_indicator, zone.by_indicator, strict=True):
+            column.add(zone_column)
     return Matrix(
         fiscal_year=fiscal_year,
         quarter=quarter,
