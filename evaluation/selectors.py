@@ -13,7 +13,6 @@ from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from districts.models import District, ZoneGroup
 from indicators.calendar import is_late, period_deadlines
@@ -34,6 +33,7 @@ from reports.models import (
 DONE_VALUES = frozenset(
     str(status) for status in HANDED_IN_STATUSES
 )  # plain strings compare faster
+EVALUATED = str(Status.EVALUATED)
 
 
 @dataclass(slots=True)
@@ -55,7 +55,6 @@ class Cell:
     # Text filled in once per cell by office_matrix: a 50 x 100 matrix is 5,000
     # cells, and formatting them through template tags was most of the page.
     status_label: str = ""
-    label: str = ""  # status_label, and "late" when it is
     result_text: str = ""
     score_text: str = ""
     url: str = ""
@@ -70,12 +69,9 @@ def score_band(share: float) -> str:
     return next(name for name, bound in SCORE_BANDS if share >= bound)
 
 
-def _dress(
-    cell: Cell, labels: dict[str, str], late: str, score_url: str, formatted: dict[Any, Any]
-) -> Cell:
+def _dress(cell: Cell, labels: dict[str, str], score_url: str, formatted: dict[Any, Any]) -> Cell:
     """Fill in the cell's text once; ``formatted`` remembers figures already formatted."""
     cell.status_label = labels[cell.status]
-    cell.label = cell.status_label + (f" · {late}" if cell.late else "")
     if cell.report_id is not None:
         cell.url = score_url.replace("0", str(cell.report_id), 1)
     if cell.result is not None:
@@ -92,7 +88,7 @@ def _dress(
                 score_band(share),
             )
         cell.score_text, cell.share, band = formatted[key]
-        if cell.status == Status.EVALUATED:
+        if cell.status == EVALUATED:
             cell.band = band
     return cell
 
@@ -243,7 +239,6 @@ def office_matrix(
         )
     )
     labels = {value: label for value, label in status_legend()}
-    late_label = str(_("ล่าช้า"))
     formatted: dict[Any, Any] = {}
     score_url = reverse("office_score", args=[0])  # "/office/reports/0/"
     cells_by_key: dict[tuple[int, int], Cell] = {}
@@ -277,7 +272,6 @@ def office_matrix(
                 explained,
             ),
             labels,
-            late_label,
             score_url,
             formatted,
         )
