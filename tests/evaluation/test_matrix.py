@@ -115,7 +115,7 @@ class TestHeatMapCells:
             "cell-none",
         ):
             assert name in legend, name
-        assert "ประเมินแล้ว คะแนนต่ำกว่า 50%" in visible_text(legend)
+        assert "ประเมินแล้ว คะแนนต่ำกว่าร้อยละ 50" in visible_text(legend)
 
     def test_header_shows_each_indicators_code_and_name(
         self, personas: Personas, scored: dict[str, str]
