@@ -78,6 +78,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         zone_code=request.GET.get("zone") or None,
         indicator_id=_int(request.GET.get("indicator")),
         status=request.GET.get("status") or None,
+        sort=request.GET.get("sort") or "name",
     )
     template = "office/home.html"
     if request.htmx:

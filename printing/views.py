@@ -4,7 +4,7 @@ progress, downloading them."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +22,13 @@ from printing.models import PrintJob
 
 def _jobs_for(request: HtmxHttpRequest) -> QuerySet[PrintJob]:
     # Parts of a several-district job are the worker's business, not the reader's.
-    jobs = PrintJob.objects.filter(parent=None).select_related("fiscal_year", "requested_by")
+    jobs = (
+        PrintJob.objects.filter(parent=None)
+        .select_related("fiscal_year", "requested_by")
+        .prefetch_related(
+            Prefetch("districts", queryset=District.objects.order_by("name_th").only("name_th"))
+        )
+    )
     if sees_every_district(request.user):
         return jobs
     return jobs.filter(Q(requested_by=request.user))
@@ -74,6 +80,7 @@ def prints(request: HtmxHttpRequest) -> HttpResponse:
             "districts": District.objects.order_by("name_th") if office else [],
             "office": office,
             "error": error,
+            "district_total": District.objects.count(),
         },
         status=422 if error else 200,
     )
@@ -85,7 +92,11 @@ def job_status(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=job_id)
     if job.status == PrintJob.JobStatus.RUNNING and services.print_jobs_recover(job_id=job.pk):
         job.refresh_from_db()
-    return render(request, "printing/prints.html#job", {"job": job})
+    return render(
+        request,
+        "printing/prints.html#job",
+        {"job": job, "district_total": District.objects.count()},
+    )
 
 
 @login_required

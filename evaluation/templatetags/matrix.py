@@ -11,53 +11,115 @@ from collections.abc import Sequence
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from evaluation.selectors import Cell, Completeness
+from evaluation.selectors import Cell, Completeness, Matrix
 
 register = template.Library()
+
+
+@register.simple_tag
+def matrix_header(matrix: Matrix) -> SafeString:
+    """One header cell per indicator: its code, linking to its summary, and its name
+    (a hundred of them: through the template language they cost 5 ms a page)."""
+    summary = (
+        f"{reverse('office_summary')}?year={matrix.fiscal_year.year}&amp;quarter={matrix.quarter}"
+    )
+    parts = []
+    for indicator in matrix.indicators:
+        name = escape(indicator.name)
+        parts.append(
+            f'<th scope="col" class="ind"><a class="ind-code" href="{summary}'
+            f'&amp;indicator={indicator.pk}">{escape(indicator.code)}</a> '
+            f'<span class="ind-name" title="{name}">{name}</span></th>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - every value is escaped
 
 
 @register.simple_tag
 def matrix_cells(cells: Sequence[Cell | None]) -> SafeString:
     # The standard library's escape: Django's wraps it for lazy strings, which
     # tripled its cost here, and every value below is already a plain str.
-    not_assigned = f'<td class="cell cell-none" aria-label="{escape(_("ไม่ได้มอบหมาย"))}"></td>'
+    not_assigned_text = escape(_("ไม่ได้มอบหมาย"))
+    # Said in words as well as drawn: colour and hatching are never the only signal.
+    not_assigned = (
+        f'<td class="cell cell-none"><span class="visually-hidden">{not_assigned_text}</span></td>'
+    )
     parts = []
     labels: dict[str, str] = {}  # a dozen distinct labels, escaped once
+    scores: dict[str, str] = {}  # scores repeat ("100/100"): each escaped once
+    openings: dict[tuple[str, str, bool], str] = {}  # a few dozen class lists
     flag_text = escape(_("มีคำชี้แจง"))
     flag = f'<span class="cell-flag" title="{flag_text}">⚑ {flag_text}</span>'
+    late_mark = f'<span class="cell-late-mark">{escape(_("ล่าช้า"))}</span>'
     for cell in cells:
         if cell is None:
             parts.append(not_assigned)
             continue
-        if cell.label not in labels:
-            labels[cell.label] = escape(cell.label)
-        inner = f'<span class="cell-status">{labels[cell.label]}</span>'
+        if cell.status_label not in labels:
+            labels[cell.status_label] = escape(cell.status_label)
+        inner = f'<span class="cell-status">{labels[cell.status_label]}</span>'
+        if cell.late:
+            inner += late_mark
         if cell.result_text:
             inner += f'<span class="cell-result">{escape(cell.result_text)}</span>'
         if cell.score_text:
-            inner += f'<span class="cell-score">{escape(cell.score_text)}</span>'
+            if cell.score_text not in scores:
+                scores[cell.score_text] = escape(cell.score_text)
+            inner += f'<span class="cell-score">{scores[cell.score_text]}</span>'
         if cell.explained:
             inner += flag
         if cell.url:
-            inner = f'<a href="{escape(cell.url)}">{inner}</a>'
-        late = " cell-late" if cell.late else ""
-        # status is one of the Status values (lowercase ASCII), no escaping needed.
-        parts.append(f'<td class="cell cell-{cell.status}{late}">{inner}</td>')
-    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - every value above is escaped
+            # The scoring page's address with the report's integer id: nothing to escape.
+            inner = f'<a href="{cell.url}">{inner}</a>'
+        key = (cell.status, cell.band, cell.late)
+        if key not in openings:
+            # Status values and SCORE_BANDS names: lowercase ASCII.
+            band = f" band-{cell.band}" if cell.band else ""
+            late = " cell-late" if cell.late else ""
+            openings[key] = f'<td class="cell cell-{cell.status}{band}{late}">'
+        parts.append(f"{openings[key]}{inner}</td>")
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - every text above is escaped
+
+
+def _mean(tally: Completeness) -> str:
+    if tally.mean_score is None:
+        none = escape(_("ยังไม่มีคะแนน"))
+        return f'<span aria-hidden="true">–</span><span class="visually-hidden">{none}</span>'
+    return escape(tally.mean_text)
+
+
+@register.simple_tag
+def matrix_summary(tally: Completeness) -> SafeString:
+    """A row's two summary cells: handed in / assigned (percent, late) and mean score."""
+    late = (
+        f' <span class="badge badge-late">{escape(_("ล่าช้า %(n)s") % {"n": tally.late})}</span>'
+        if tally.late
+        else ""
+    )
+    return mark_safe(  # noqa: S308  # nosec B308, B703 - the text is escaped
+        f'<td class="num sum">{tally.submitted}/{tally.assigned}'
+        f' <small class="percent">({tally.percent}%)</small>{late}</td>'
+        f'<td class="num sum">{_mean(tally)}</td>'
+    )
 
 
 @register.simple_tag
 def matrix_tallies(tallies: Sequence[Completeness]) -> SafeString:
-    """The footer's submitted/assigned per indicator (a hundred cells, same reason)."""
+    """Handed in / assigned and the mean score per indicator, for a subtotal or the
+    total row (seven rows of a hundred cells, same reason)."""
     parts = []
+    # Escaped once; what goes into them are figures (digits, "." and "%").
+    late_label = escape(_("ล่าช้า %(n)s"))
+    # Named, so that a mean score under "3/11" is not read as the share handed in.
+    mean_label = escape(_("เฉลี่ย %(mean)s"))
     for tally in tallies:
-        late = (
-            f'<br><small class="late-text">{escape(_("ล่าช้า %(n)s") % {"n": tally.late})}</small>'
-            if tally.late
-            else ""
-        )
-        parts.append(f'<td class="num">{tally.submitted}/{tally.assigned}{late}</td>')
+        cell = f'<td class="num tally"><span>{tally.submitted}/{tally.assigned}</span>'
+        if tally.scored:
+            cell += f"<small>{mean_label % {'mean': tally.mean_text}}</small>"
+        if tally.late:
+            cell += f'<small class="late-text">{late_label % {"n": tally.late}}</small>'
+        parts.append(cell + "</td>")
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - the text is escaped

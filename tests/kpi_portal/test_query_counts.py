@@ -88,6 +88,8 @@ def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assign
         (officer, reverse("report_history", args=[hk_sheet.pk, 2])),
         (officer, reverse("prints")),
         (office, reverse("office_home") + "?year=2564&quarter=2"),
+        (office, reverse("office_home") + "?year=2564&quarter=2&sort=zone"),
+        (office, reverse("office_home") + "?year=2564&quarter=2&sort=-score"),
         (office, reverse("office_queue")),
         (
             office,
