@@ -38,6 +38,7 @@ from evaluation.selectors import (
     queue_choices,
     report_for_scoring,
     review_queue,
+    with_flags,
 )
 from indicators import services as indicator_services
 from indicators.calendar import district_deadline
@@ -113,6 +114,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     """Reports waiting for the office, newest year first, filtered, a hundred to a page."""
     filters = QueueFilter.from_query(request.GET)
     reports = Paginator(review_queue(filters), 100).get_page(request.GET.get("page"))
+    reports.object_list = with_flags(reports.object_list)
     return render(
         request,
         "office/queue.html",
