@@ -175,6 +175,20 @@ class ScorecardLine:
         return None if self.score is None else level_score(self.score, self.full_score)
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluator:
+    """Who evaluated the scorecard's indicators: how many, from when to when."""
+
+    name: str  # "" when the evaluation names nobody (the seed's)
+    indicators: int
+    first: dt.datetime
+    last: dt.datetime
+
+    @property
+    def one_day(self) -> bool:
+        return timezone.localdate(self.first) == timezone.localdate(self.last)
+
+
 @dataclass
 class Scorecard:
     district: District
@@ -188,7 +202,7 @@ class Scorecard:
     self_assessed: WeightedScore
     by_quarter: list[tuple[int, bool, WeightedScore]]  # quarter, published, office score
     unreported_policy: str
-    evaluators: list[tuple[str, dt.datetime]] = field(default_factory=list)
+    evaluators: list[Evaluator] = field(default_factory=list)
 
     @property
     def weight_total(self) -> Decimal:
@@ -287,9 +301,13 @@ def district_scorecard(
     for line in lines:
         line.self_weighted = _share(line.weight, line.self_level, self_assessed, policy)
         line.office_weighted = _share(line.weight, line.level, office, policy) if shown else None
+    evaluated: dict[str, list[dt.datetime]] = defaultdict(list)
+    for line in lines:
+        if line.evaluated_at is not None:
+            evaluated[line.evaluated_by].append(line.evaluated_at)
     evaluators = sorted(
-        {(line.evaluated_by, line.evaluated_at) for line in lines if line.evaluated_at},
-        key=lambda pair: pair[1],
+        (Evaluator(name, len(times), min(times), max(times)) for name, times in evaluated.items()),
+        key=lambda e: (-e.indicators, e.name),
     )
     return Scorecard(
         district=district,
