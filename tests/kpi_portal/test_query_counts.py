@@ -91,6 +91,11 @@ def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assign
         (office, reverse("office_home") + "?year=2564&quarter=2&sort=zone"),
         (office, reverse("office_home") + "?year=2564&quarter=2&sort=-score"),
         (office, reverse("office_queue")),
+        (office, reverse("office_queue") + "?year=2564&flag=late"),
+        (office, reverse("office_rankings") + "?year=2564&quarter=2"),
+        (office, reverse("office_rankings") + "?year=2564&quarter=2&view=zones"),
+        (officer, reverse("scorecard", args=[HUAI_KHWANG, 2564]) + "?quarter=2"),
+        (office, reverse("scorecard", args=[HUAI_KHWANG, 2564]) + "?quarter=2"),
         (
             office,
             reverse("office_summary") + f"?year=2564&quarter=2&indicator={hk_sheet.indicator_id}",
