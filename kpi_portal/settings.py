@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",
     "evaluation",
     "printing",
+    "exchange",
     "demo",
 ]
 

@@ -41,5 +41,6 @@ urlpatterns = [
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
     path("office/", include("evaluation.urls")),
     path("prints/", include("printing.urls")),
+    path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["kpi_portal", "districts", "indicators", "reports", "evaluation", "printing", "demo"]
+PACKAGES = [
+    "kpi_portal",
+    "districts",
+    "indicators",
+    "reports",
+    "evaluation",
+    "printing",
+    "exchange",
+    "demo",
+]
 
 
 def _lint(where: Path) -> subprocess.CompletedProcess[str]:
