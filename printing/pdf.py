@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from indicators.models import Assignment
 from reports.selectors import AssignmentSheet, assignment_sheet, sheet_fingerprint
@@ -86,7 +86,11 @@ def html_to_pdf(html: str) -> bytes:
 def _print_html(template: str, context: dict[str, Any]) -> str:
     # STATIC_URL is "static/": relative to base_url file:/// it resolves to
     # file:///static/… which the fetcher maps onto the project's files.
-    return render_to_string(template, {"printed_at": timezone.now(), **context})
+    # Printed documents are Thai official documents whatever the reader's
+    # language: their templates are Thai, and a sentence translated from an
+    # English session would sit under Thai headings (and be cached for everyone).
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template, {"printed_at": timezone.now(), **context})
 
 
 def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True) -> bytes:

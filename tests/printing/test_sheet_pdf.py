@@ -281,3 +281,19 @@ class TestSheetFingerprint:
         Report.objects.filter(assignment=pn_budget).update(narrative="อีกเขตหนึ่ง")
         Assignment.objects.filter(pk=pn_budget.pk).update(code="PN-9")
         assert sheet_fingerprint(hk_sheet.pk) == before
+
+
+@pytest.mark.django_db
+def test_a_sheet_printed_from_an_english_session_is_the_thai_document(
+    personas: Personas, pn_budget: Assignment
+) -> None:
+    """The print templates are Thai: the rule's sentences, labels and status words are
+    Thai too, whatever language the reader chose (and the cached copy is the same)."""
+    client = personas.client(personas.officer_pn)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("assignment_sheet", args=[pn_budget.pk]))
+    assert "Scoring criteria" in page.content.decode()  # the web page is in English
+    response = client.get(reverse("assignment_sheet_pdf", args=[pn_budget.pk]) + "?digits=arabic")
+    text = flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
+    assert "เกณฑ์การให้คะแนน" in text
+    assert "Scoring criteria" not in text and "Score =" not in text
