@@ -108,6 +108,15 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.fiscal_year} ไตรมาสที่ {self.quarter}"
 
+    def clean(self) -> None:
+        """A quarter is reported on once it has ended: its deadline cannot fall inside it."""
+        if self.fiscal_year_id is None or self.deadline is None or self.quarter not in QUARTERS:
+            return
+        if self.deadline < self.ends_on:
+            raise ValidationError(
+                {"deadline": _("กำหนดส่งต้องไม่ก่อนวันสิ้นไตรมาส กรุณาเลือกวันที่ตั้งแต่วันสิ้นไตรมาสเป็นต้นไป")}
+            )
+
     @property
     def starts_on(self) -> dt.date:
         return quarter_bounds(self.fiscal_year.year, self.quarter)[0]

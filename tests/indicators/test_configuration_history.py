@@ -7,6 +7,7 @@ from typing import Any
 
 import pghistory.models
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 
 from districts.models import District, Membership
@@ -69,3 +70,20 @@ class TestConfigurationHistory:
         _sql("districts_district", "name_en", "Renamed", district.pk)
         # Rows older than their tracking have no earlier event to diff against.
         assert last_update(district).pgh_data["name_en"] == "Renamed"
+
+
+@pytest.mark.django_db
+class TestDeadlineValidation:
+    def test_deadline_inside_the_quarter_is_refused(self, demo: None) -> None:
+        period = ReportingPeriod.objects.filter(fiscal_year__year=SEED_YEAR).first()
+        assert period is not None
+        period.deadline = period.starts_on
+        with pytest.raises(ValidationError) as refused:
+            period.full_clean()
+        assert "deadline" in refused.value.message_dict
+
+    def test_deadline_after_the_quarter_is_accepted(self, demo: None) -> None:
+        period = ReportingPeriod.objects.filter(fiscal_year__year=SEED_YEAR).first()
+        assert period is not None
+        period.deadline = period.ends_on
+        period.full_clean()
