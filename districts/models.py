@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +26,7 @@ class ZoneGroup(models.Model):
         return self.name_th
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class District(models.Model):
     """One of Bangkok's 50 district offices (สำนักงานเขต)."""
 
@@ -51,6 +53,7 @@ class District(models.Model):
         return f"สำนักงานเขต{self.name_th}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Division(models.Model):
     """ฝ่าย: a division inside one district office (ฝ่ายปกครอง, ฝ่ายการคลัง …)."""
 
@@ -85,6 +88,8 @@ DISTRICT_ROLES = (Role.OFFICER, Role.HEAD)
 OFFICE_ROLES = (Role.EVALUATOR, Role.ADMINISTRATOR)
 
 
+# Who may see and do what: every change of a role or a district is kept.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Membership(models.Model):
     """What a user is in the portal: their role and, for district staff, their district."""
 

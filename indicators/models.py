@@ -25,6 +25,8 @@ def quarter_check(field: str, name: str) -> models.CheckConstraint:
     )
 
 
+# Settings and deadlines decide when a district may report: every change is kept.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class FiscalYear(models.Model):
     """A Buddhist Era fiscal year: 1 October of the previous CE year to 30 September."""
 
@@ -74,6 +76,7 @@ class FiscalYear(models.Model):
         return fiscal_year_bounds(self.year)[1]
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ReportingPeriod(models.Model):
     """One quarter of a fiscal year, with its reporting deadline."""
 
@@ -104,6 +107,15 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year} ไตรมาสที่ {self.quarter}"
+
+    def clean(self) -> None:
+        """A quarter is reported on once it has ended: its deadline cannot fall inside it."""
+        if self.fiscal_year_id is None or self.deadline is None or self.quarter not in QUARTERS:
+            return
+        if self.deadline < self.ends_on:
+            raise ValidationError(
+                {"deadline": _("กำหนดส่งต้องไม่ก่อนวันสิ้นไตรมาส กรุณาเลือกวันที่ตั้งแต่วันสิ้นไตรมาสเป็นต้นไป")}
+            )
 
     @property
     def starts_on(self) -> dt.date:
@@ -341,6 +353,7 @@ class MilestoneStep(models.Model):
         return f"ขั้นตอนที่ {self.number}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class MilestoneSubItem(models.Model):
     """A numbered item inside a step (ขั้นตอนที่ 1 → 1. แต่งตั้งคณะทำงาน …)."""
 
