@@ -148,7 +148,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["fiscal_year", ("code", "component"), "name", "unit"]}),
         (
-            "การวัดผล",
+            _("การวัดผล"),
             {
                 "fields": [
                     ("indicator_type", "level", "direction"),
@@ -175,7 +175,7 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "รายละเอียดตัวชี้วัด",
+            _("รายละเอียดตัวชี้วัด"),
             {
                 "fields": [
                     "definition",
