@@ -48,7 +48,9 @@ def import_run_refuse(*, actor: Any, name: str, size: int, message: str) -> Impo
 def import_run_upload(*, actor: Any, name: str, data: bytes) -> ImportRun:
     """Keep the file and check it: inline when small, in the background when large."""
     run = ImportRun(actor=actor, original_name=name[:255], size=len(data))
-    run.file.save(PurePath(name).name[-100:] or "import.xlsx", ContentFile(data), save=False)
+    # Stored under a plain name (storage makes it unique); the upload's name is kept as typed.
+    suffix = PurePath(name).suffix.lower()[:10] or ".xlsx"
+    run.file.save(f"import{suffix}", ContentFile(data), save=False)
     run.rows = count_rows(data)
     run.background = run.rows > settings.IMPORT_INLINE_MAX_ROWS
     run.save()
