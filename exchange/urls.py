@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from exchange import views
+
+urlpatterns: list[URLPattern] = [
+    path("import/", views.import_page, name="import_page"),
+    path("import/<int:run_id>/", views.import_run, name="import_run"),
+    path("import/<int:run_id>/apply/", views.import_apply, name="import_apply"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("config/<int:year>.xlsx", views.config_export, name="config_export"),
+]

@@ -152,6 +152,13 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Excel imports (exchange): the largest upload, what it may unpack to (a zip bomb is
+# refused before openpyxl reads it), the most data rows, and above how many rows the
+# dry run and the apply run as a background task with a progress bar.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", default=500)
 
 # The reporting calendar (docs/design.md, "Reporting calendar"). A report the
 # office returns or reopens after (or close to) its deadline may be corrected for

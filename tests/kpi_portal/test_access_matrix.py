@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from districts.models import District, Membership, Role
+from exchange.models import ImportRun
 from indicators.models import Assignment, DeadlineExtension
 from printing.models import PrintJob
 from reports.models import (
@@ -43,6 +44,7 @@ DISTRICT_WRITE = "district_write"  # the district's staff only; the office reads
 OFFICE = "office"  # the evaluation office only; district staff get 403
 OWN_JOBS = "own_jobs"  # whoever asked for the print job, and the office
 ADMIN = "admin"  # Django admin: staff only
+ADMINISTRATOR = "administrator"  # the office's administrators only; evaluators get 403 too
 
 RULES = {
     "home": SIGNED_IN,
@@ -84,6 +86,11 @@ RULES = {
     "prints": SIGNED_IN,
     "print_job": OWN_JOBS,
     "print_job_download": OWN_JOBS,
+    "import_page": ADMINISTRATOR,
+    "import_run": ADMINISTRATOR,
+    "import_apply": ADMINISTRATOR,
+    "import_template": ADMINISTRATOR,
+    "config_export": ADMINISTRATOR,
 }
 
 POST_ONLY = {
@@ -104,6 +111,7 @@ POST_ONLY = {
     "office_publish",
     "office_withdraw",
     "office_extend",
+    "import_apply",
 }
 GET_ONLY = {
     "district_home",
@@ -120,6 +128,9 @@ GET_ONLY = {
     "scorecard_pdf",
     "print_job",
     "print_job_download",
+    "import_run",
+    "import_template",
+    "config_export",
 }
 
 PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
@@ -189,6 +200,9 @@ def world(personas: Personas) -> World:
         status=PrintJob.JobStatus.DONE,
     )
     job.file.save("booklet.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    run = ImportRun.objects.create(
+        actor=personas.admin, original_name="x.xlsx", status=ImportRun.Status.APPLIED
+    )
     deactivated = get_user_model().objects.create_user("retired", is_active=False)
     Membership.objects.create(
         user=deactivated, role=Role.OFFICER, district=District.objects.get(code=HUAI_KHWANG)
@@ -213,6 +227,7 @@ def world(personas: Personas) -> World:
         "evidence_id": evidence.pk,
         "letter_id": letter.pk,
         "job_id": job.pk,
+        "run_id": run.pk,
     }
     return {"users": users, "values": values}
 
@@ -236,6 +251,7 @@ def state() -> tuple[object, ...]:
         ReportTransition.objects.count(),
         DeadlineExtension.objects.count(),
         PrintJob.objects.count(),
+        ImportRun.objects.count(),
     )
 
 
@@ -253,6 +269,8 @@ def expected(name: str, persona: str, method: str) -> set[int]:
     )
     if rule == OFFICE and not office:
         return {403}
+    if rule == ADMINISTRATOR and persona != "admin":
+        return {403}
     if wrong_method:
         return {405}
     if rule == SIGNED_IN:
@@ -265,7 +283,7 @@ def expected(name: str, persona: str, method: str) -> set[int]:
         if office:
             return {200} if method == "get" else {403}
         return allowed | {404}  # a child object that belongs elsewhere is not found
-    if rule == OFFICE:
+    if rule in (OFFICE, ADMINISTRATOR):
         return allowed
     if rule == OWN_JOBS:
         return {200} if persona in ("officer_a", "evaluator", "admin") else {404}
@@ -292,7 +310,8 @@ def test_access_matrix(world: World, persona: str) -> None:
                 code = response.status_code
                 want = expected(route.name, persona, method)
                 if (
-                    rule in (DISTRICT_WRITE, DISTRICT_READ, OFFICE, OWN_JOBS, SIGNED_IN)
+                    rule
+                    in (DISTRICT_WRITE, DISTRICT_READ, OFFICE, OWN_JOBS, SIGNED_IN, ADMINISTRATOR)
                     and persona in ("anonymous", "deactivated")
                     and htmx
                 ):

@@ -1,0 +1,112 @@
+"""The import page: the template, a year's configuration, uploading, the dry run,
+applying it, and the record of past imports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exchange import services
+from exchange.access import administrator_required
+from exchange.imports import size_problem
+from exchange.models import ImportRun
+from exchange.selectors import recent_import_runs
+from exchange.workbook import config_workbook
+from indicators.models import FiscalYear
+from indicators.selectors import fiscal_years
+from kpi_portal.http import HtmxHttpRequest
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: What a multipart request adds to the file itself (boundaries, the CSRF token).
+MULTIPART_SLACK = 64 * 1024
+
+
+def _page(request: HtmxHttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "exchange/import.html",
+        {
+            "runs": recent_import_runs(),
+            "years": fiscal_years(),
+            "error": error,
+            "max_mb": settings.IMPORT_MAX_BYTES // 2**20,
+        },
+        status=status,
+    )
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@csrf_exempt  # checked below, once the upload's size is known to be acceptable
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # Refuse a too-large upload from its Content-Length, before a byte of it is read.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if size_problem(max(length - MULTIPART_SLACK, 0)):
+            problem = size_problem(length)
+            services.import_run_refuse(actor=request.user, name="", size=length, message=problem)
+            return _page(request, problem, status=413)
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _page(request, _("เลือกไฟล์ Excel (.xlsx) ที่จะนำเข้า"), status=422)
+    name = upload.name or "import.xlsx"
+    if problem := size_problem(upload.size or 0):
+        services.import_run_refuse(
+            actor=request.user, name=name, size=upload.size or 0, message=problem
+        )
+        return _page(request, problem, status=413)
+    run = services.import_run_upload(actor=request.user, name=name, data=upload.read())
+    return redirect("import_run", run_id=run.pk)
+
+
+@administrator_required
+@require_GET
+def import_run(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun.objects.select_related("actor"), pk=run_id)
+    template = "exchange/run.html"
+    if request.htmx:
+        template += "#run"
+    return render(request, template, {"run": run})
+
+
+@administrator_required
+@require_POST
+def import_apply(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun, pk=run_id)
+    try:
+        services.import_run_apply(actor=request.user, run=run)
+    except services.ImportRefused as refused:
+        return render(request, "exchange/run.html", {"run": run, "error": refused}, status=422)
+    return redirect("import_run", run_id=run.pk)
+
+
+@administrator_required
+@require_GET
+def import_template(request: HtmxHttpRequest) -> HttpResponse:
+    return _xlsx(config_workbook(), "kpi-import-template.xlsx")
+
+
+@administrator_required
+@require_GET
+def config_export(request: HtmxHttpRequest, year: int) -> HttpResponse:
+    fiscal_year = FiscalYear.objects.filter(year=year).first()
+    if fiscal_year is None:
+        raise Http404
+    return _xlsx(config_workbook(fiscal_year), f"kpi-config-{year}.xlsx")
