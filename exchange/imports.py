@@ -126,11 +126,12 @@ class Plan:
     assignments: list[tuple[Assignment, dict[int, Decimal | None]]] = field(default_factory=list)
     users: list[tuple[User, Membership]] = field(default_factory=list)
 
-    def counts_json(self) -> dict[str, dict[str, int]]:
-        return {
-            sheet: {"create": c.create, "update": c.update, "unchanged": c.unchanged}
+    def counts_json(self) -> list[dict[str, Any]]:
+        """In the sheets' order: a list, since PostgreSQL's jsonb reorders an object's keys."""
+        return [
+            {"sheet": sheet, "create": c.create, "update": c.update, "unchanged": c.unchanged}
             for sheet, c in self.counts.items()
-        }
+        ]
 
 
 # -- The file ---------------------------------------------------------------------------

@@ -31,8 +31,8 @@ class ImportRun(models.Model):
     status = models.CharField(
         _("สถานะ"), max_length=10, choices=Status.choices, default=Status.CHECKING
     )
-    # {"ตัวชี้วัด": {"create": 1, "update": 0, "unchanged": 3}, …}, keyed by sheet.
-    counts = models.JSONField(_("จำนวนแถว"), default=dict)
+    # [{"sheet": "ตัวชี้วัด", "create": 1, "update": 0, "unchanged": 3}, …] in the sheets' order.
+    counts = models.JSONField(_("จำนวนแถว"), default=list)
     # [{"sheet": …, "row": …, "column": …, "message": …}, …]
     problems = models.JSONField(_("ปัญหาที่พบ"), default=list)
     rows = models.PositiveIntegerField(_("จำนวนแถวข้อมูล"), default=0)
@@ -55,6 +55,9 @@ class ImportRun(models.Model):
     @property
     def may_apply(self) -> bool:
         return self.status == self.Status.PREVIEWED and not self.problems
+
+    def counts_of(self, sheet: str) -> dict[str, int]:
+        return next((c for c in self.counts if c["sheet"] == sheet), {})
 
     @property
     def percent(self) -> int:

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('original_name', models.CharField(max_length=255, verbose_name='ชื่อไฟล์')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='ขนาด (ไบต์)')),
                 ('status', models.CharField(choices=[('checking', 'กำลังตรวจสอบ'), ('previewed', 'ตรวจสอบแล้ว (ยังไม่บันทึก)'), ('applying', 'กำลังบันทึก'), ('applied', 'บันทึกแล้ว'), ('failed', 'ไม่สำเร็จ')], default='checking', max_length=10, verbose_name='สถานะ')),
-                ('counts', models.JSONField(default=dict, verbose_name='จำนวนแถว')),
+                ('counts', models.JSONField(default=list, verbose_name='จำนวนแถว')),
                 ('problems', models.JSONField(default=list, verbose_name='ปัญหาที่พบ')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='จำนวนแถวข้อมูล')),
                 ('progress', models.PositiveIntegerField(default=0, verbose_name='ตรวจแล้ว (แถว)')),

@@ -54,7 +54,7 @@ def test_upload_previews_then_apply_writes_everything(admin: Client, personas: P
     run = post_file(admin, data)
     text = visible_text(admin.get(reverse("import_run", args=[run.pk])))
     assert "ตรวจสอบแล้ว (ยังไม่บันทึก)" in text
-    assert "ตัวชี้วัด 1 0 0" in text and "การมอบหมาย 1 0 0" in text and "ผู้ใช้ 1 0 0" in text
+    assert "ตัวชี้วัด 1 0 0 ขั้นตอน 0 0 0 การมอบหมาย 1 0 0 ผู้ใช้ 1 0 0" in text
     assert not Assignment.objects.filter(indicator__fiscal_year__year=2599).exists()
     assert (run.file.name or "").startswith("imports/") and run.size == len(data)
     assert run.actor == personas.admin
