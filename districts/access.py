@@ -33,6 +33,15 @@ def sees_every_district(user: Any) -> bool:
     return membership is not None and membership.role in (Role.EVALUATOR, Role.ADMINISTRATOR)
 
 
+def is_administrator(user: Any) -> bool:
+    """The evaluation office's administrators (and superusers): who changes every
+    district's configuration at once (imports, rolling a fiscal year over)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.ADMINISTRATOR
+
+
 def works_for(user: Any, district_id: int | None) -> bool:
     """Whether ``user`` is staff of that district (an officer or its head)."""
     membership = membership_of(user)

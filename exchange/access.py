@@ -15,15 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from districts.access import membership_of
-from districts.models import Role
+from districts.access import is_administrator
 
 
 def is_import_administrator(user: Any) -> bool:
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    membership = membership_of(user)
-    return membership is not None and membership.role == Role.ADMINISTRATOR
+    return is_administrator(user)
 
 
 def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

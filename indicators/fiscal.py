@@ -77,3 +77,12 @@ def current_fiscal_year(today: date | None = None) -> int:
     if today is None:
         today = timezone.localdate()
     return fiscal_year_of(today)
+
+
+def same_day_years_later(d: date, years: int = 1) -> date:
+    """``d`` moved ``years`` calendar years on; 29 February becomes 28 February in a
+    year that has none (how a due date carries into the next fiscal year)."""
+    year = d.year + years
+    if d.month == 2 and d.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return d.replace(year=year)

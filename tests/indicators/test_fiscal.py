@@ -118,3 +118,20 @@ def test_current_fiscal_year_of_given_day(today: date, year_be: int) -> None:
 def test_current_fiscal_year_defaults_to_local_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fiscal.timezone, "localdate", lambda: date(2021, 10, 1))
     assert current_fiscal_year() == 2565
+
+
+@pytest.mark.parametrize(
+    ("day", "moved"),
+    [
+        (date(2024, 2, 29), date(2025, 2, 28)),  # a leap day into a common year
+        (date(2023, 2, 28), date(2024, 2, 28)),  # not pushed to the new leap day
+        (date(2020, 9, 30), date(2021, 9, 30)),  # the last day of a fiscal year
+        (date(2020, 10, 1), date(2021, 10, 1)),
+    ],
+)
+def test_same_day_years_later(day: date, moved: date) -> None:
+    assert fiscal.same_day_years_later(day) == moved
+
+
+def test_same_day_four_years_later_keeps_the_leap_day() -> None:
+    assert fiscal.same_day_years_later(date(2024, 2, 29), 4) == date(2028, 2, 29)
