@@ -17,7 +17,9 @@ from exchange.models import ImportRun
 from exchange.selectors import recent_import_runs
 from exchange.workbook import config_workbook
 from indicators.models import FiscalYear
+from indicators.rollover import RolloverPlan, fiscal_year_rollover, rollover_plan
 from indicators.selectors import fiscal_years
+from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,3 +112,57 @@ def config_export(request: HtmxHttpRequest, year: int) -> HttpResponse:
     if fiscal_year is None:
         raise Http404
     return _xlsx(config_workbook(fiscal_year), f"kpi-config-{year}.xlsx")
+
+
+def _rollover(
+    request: HtmxHttpRequest, plan: RolloverPlan | None, error: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "exchange/rollover.html",
+        {"years": fiscal_years(), "plan": plan, "error": error},
+        status=status,
+    )
+
+
+def _source_year(value: str | None) -> FiscalYear | None:
+    return FiscalYear.objects.filter(year=int(value)).first() if (value or "").isdigit() else None
+
+
+@administrator_required
+@require_GET
+def rollover_page(request: HtmxHttpRequest) -> HttpResponse:
+    """Choose the year to copy; with ``?year=`` the preview of what would be created."""
+    if "year" not in request.GET:
+        return _rollover(request, None)
+    source = _source_year(request.GET["year"])
+    if source is None:
+        return _rollover(request, None, _("เลือกปีงบประมาณต้นแบบจากรายการ"), status=422)
+    return _rollover(request, rollover_plan(source, source.year + 1))
+
+
+@administrator_required
+@require_POST
+def rollover_apply(request: HtmxHttpRequest) -> HttpResponse:
+    source = _source_year(request.POST.get("year"))
+    if source is None:
+        return _rollover(request, None, _("เลือกปีงบประมาณต้นแบบจากรายการ"), status=422)
+    try:
+        target = fiscal_year_rollover(
+            source=source, target_year=source.year + 1, actor=request.user
+        )
+    except ActionRefused as refused:
+        plan = rollover_plan(source, source.year + 1)
+        return _rollover(request, plan, str(refused), status=422)
+    return redirect("rollover_done", year=target.year)
+
+
+@administrator_required
+@require_GET
+def rollover_done(request: HtmxHttpRequest, year: int) -> HttpResponse:
+    """A year's configuration as created: what it holds, and where to edit it next."""
+    fiscal_year = get_object_or_404(FiscalYear, year=year)
+    counts = rollover_plan(fiscal_year, year + 1)
+    return render(
+        request, "exchange/rollover_done.html", {"fiscal_year": fiscal_year, "counts": counts}
+    )

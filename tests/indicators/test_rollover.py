@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.db import models
 
-from exchange.workbook import config_workbook
 from indicators.fiscal import current_fiscal_year
 from indicators.models import (
     Assignment,
@@ -58,7 +57,7 @@ def _next_year_of(
 ) -> dict[str, list[tuple[Any, ...]]]:
     """The source's export as the next year's should read: year + 1, due dates a year on,
     assignment codes blank (issued per year)."""
-    moved: dict[str, list[tuple[Any, ...]]] = {}
+    moved: Table = {}
     for sheet, table in book_values.items():
         out = [table[0]]
         for row in table[1:]:

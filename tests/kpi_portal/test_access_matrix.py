@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from districts.models import District, Membership, Role
 from exchange.models import ImportRun
-from indicators.models import Assignment, DeadlineExtension
+from indicators.models import Assignment, DeadlineExtension, FiscalYear, Indicator
 from printing.models import PrintJob
 from reports.models import (
     EvidenceFile,
@@ -91,6 +91,9 @@ RULES = {
     "import_apply": ADMINISTRATOR,
     "import_template": ADMINISTRATOR,
     "config_export": ADMINISTRATOR,
+    "rollover_page": ADMINISTRATOR,
+    "rollover_apply": ADMINISTRATOR,
+    "rollover_done": ADMINISTRATOR,
 }
 
 POST_ONLY = {
@@ -112,6 +115,7 @@ POST_ONLY = {
     "office_withdraw",
     "office_extend",
     "import_apply",
+    "rollover_apply",
 }
 GET_ONLY = {
     "district_home",
@@ -131,6 +135,8 @@ GET_ONLY = {
     "import_run",
     "import_template",
     "config_export",
+    "rollover_page",
+    "rollover_done",
 }
 
 PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
@@ -252,6 +258,8 @@ def state() -> tuple[object, ...]:
         DeadlineExtension.objects.count(),
         PrintJob.objects.count(),
         ImportRun.objects.count(),
+        FiscalYear.objects.count(),
+        Indicator.objects.count(),
     )
 
 
