@@ -52,9 +52,10 @@ def current() -> FiscalYear:
     return FiscalYear.objects.get(year=current_fiscal_year())
 
 
-def _next_year_of(
-    book_values: dict[str, list[tuple[Any, ...]]],
-) -> dict[str, list[tuple[Any, ...]]]:
+Table = dict[str, list[tuple[Any, ...]]]
+
+
+def _next_year_of(book_values: Table) -> Table:
     """The source's export as the next year's should read: year + 1, due dates a year on,
     assignment codes blank (issued per year)."""
     moved: Table = {}
