@@ -126,7 +126,11 @@ def _rollover(
 
 
 def _source_year(value: str | None) -> FiscalYear | None:
-    return FiscalYear.objects.filter(year=int(value)).first() if (value or "").isdigit() else None
+    """The year chosen as the source, or None for anything that is not one."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 4:
+        return None
+    return FiscalYear.objects.filter(year=int(value)).first()
 
 
 @administrator_required
@@ -135,7 +139,7 @@ def rollover_page(request: HtmxHttpRequest) -> HttpResponse:
     """Choose the year to copy; with ``?year=`` the preview of what would be created."""
     if "year" not in request.GET:
         return _rollover(request, None)
-    source = _source_year(request.GET["year"])
+    source = _source_year(request.GET.get("year"))
     if source is None:
         return _rollover(request, None, _("เลือกปีงบประมาณต้นแบบจากรายการ"), status=422)
     return _rollover(request, rollover_plan(source, source.year + 1))

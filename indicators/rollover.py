@@ -125,7 +125,7 @@ def _clone[M: models.Model](row: M, **changes: Any) -> M:
 
 def _insert[M: models.Model](model: type[M], rows: Iterable[M]) -> list[M]:
     """Insert in batches; PostgreSQL hands back the new keys (and the history triggers fire)."""
-    return model.objects.bulk_create(list(rows), batch_size=BATCH)
+    return model._default_manager.bulk_create(list(rows), batch_size=BATCH)
 
 
 def _target_year(source: FiscalYear, target_year: int) -> FiscalYear:
