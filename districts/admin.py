@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, Division, Membership, ZoneGroup
+from kpi_portal.adminhistory import ConfigHistoryMixin
 
 admin.site.site_header = _("ระบบรายงานตัวชี้วัด สำนักงานเขต กรุงเทพมหานคร")
 admin.site.site_title = _("ผู้ดูแลระบบ KPI Portal")
@@ -25,7 +26,7 @@ class ZoneGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "zone_group"]
     list_filter = ["zone_group"]
     search_fields = ["code", "name_th", "name_en"]
@@ -34,7 +35,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "district"]
     list_filter = ["district__zone_group", "district"]
     search_fields = ["name", "district__name_th"]
@@ -57,7 +58,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ["user", "role", "district", "division", "position_title"]
     list_filter = ["role", "district__zone_group", "district"]
@@ -78,7 +79,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(ConfigHistoryMixin, UserAdmin):  # type: ignore[type-arg]
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "membership", "is_active", "last_login"]
     list_select_related = ["membership", "membership__district"]

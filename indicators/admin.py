@@ -7,7 +7,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -26,7 +31,10 @@ from indicators.models import (
     ValidationRule,
 )
 from indicators.rules import THRESHOLD_FIELDS, Rule, rule_notes, rule_preview
-from indicators.steps import weights_problem
+from indicators.selectors import district_weight_total
+from indicators.steps import FULL_WEIGHT, weights_problem
+from kpi_portal.adminhistory import ConfigHistoryMixin
+from kpi_portal.thaidigits import format_amount
 
 
 class ReportingPeriodInline(admin.TabularInline):
@@ -38,7 +46,7 @@ class ReportingPeriodInline(admin.TabularInline):
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
+class FiscalYearAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     list_display = [
         "year",
         "starts_on",
@@ -49,6 +57,20 @@ class FiscalYearAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_open", "head_certification"]
     inlines = [ReportingPeriodInline]
+    actions = ["roll_over"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A year's number dates its quarters, deadlines and reports: fixed once created.
+        return ["year"] if obj is not None else []
+
+    @admin.action(description=_("สร้างปีงบประมาณถัดไปจากปีที่เลือก (ดูตัวอย่างก่อน)"))
+    def roll_over(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        """The rollover's own page, which previews before it writes anything."""
+        if queryset.count() != 1:
+            self.message_user(request, _("เลือกปีงบประมาณต้นแบบเพียงปีเดียว"), messages.ERROR)
+            return None
+        year = queryset.get().year
+        return HttpResponseRedirect(f"{reverse('rollover_page')}?year={year}")
 
 
 class StrategyChildInline(admin.TabularInline):
@@ -127,7 +149,7 @@ def rule_preview_context(form: RulePreviewForm, *, unit: str) -> dict[str, Any]:
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -225,6 +247,12 @@ class IndicatorAdmin(admin.ModelAdmin):
             request, "admin/indicators/indicator/_rule_preview_body.html", context
         )
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fixed = (
+            ["fiscal_year"] if obj is not None else []
+        )  # its assignments and reports are that year's
+        return [*fixed, *super().get_readonly_fields(request, obj)]
+
     def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         for note in rule_notes(Rule.of(obj)):
@@ -244,7 +272,7 @@ class MilestoneSubItemInline(admin.TabularInline):
 
 
 @admin.register(MilestoneStep)
-class MilestoneStepAdmin(admin.ModelAdmin):
+class MilestoneStepAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     list_display = ["indicator", "number", "weight", "due_date"]
     list_filter = ["indicator__fiscal_year"]
     search_fields = ["indicator__code", "indicator__name", "title"]
@@ -286,7 +314,7 @@ class WeightSetFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "indicator",
@@ -310,6 +338,34 @@ class AssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["indicator", "district", "division"]
     inlines = [QuarterTargetInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Once the district has reported on it, the assignment stays that indicator's
+        # and that district's: its reports, scores and history belong to both.
+        if obj is not None and obj.reports.exists():
+            return ["indicator", "district"]
+        return []
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        total = district_weight_total(
+            district_id=obj.district_id, fiscal_year_id=obj.indicator.fiscal_year_id
+        )
+        if total is not None and total != FULL_WEIGHT:
+            self.message_user(
+                request,
+                _(
+                    "บันทึกแล้ว แต่น้ำหนักตัวชี้วัดของเขต%(district)s ปีงบประมาณ %(year)s "
+                    "รวมกันได้ %(total)s ยังไม่ครบ 100 คะแนนถ่วงน้ำหนักของเขตนี้จะยังไม่ถูกต้อง "
+                    "จนกว่าจะแก้ให้รวมกันได้ 100"
+                )
+                % {
+                    "district": obj.district.name_th,
+                    "year": obj.indicator.fiscal_year.year,
+                    "total": format_amount(total),
+                },
+                messages.WARNING,
+            )
+
     @admin.display(description=_("น้ำหนักที่ใช้ (ร้อยละ)"))
     def effective_weight_display(self, obj: Assignment) -> Decimal | None:
         """The weight that counts: the district's own, else the indicator's default."""
@@ -317,7 +373,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
+class DeadlineExtensionAdmin(ConfigHistoryMixin, admin.ModelAdmin):
     """Read only: extensions are granted by the evaluation office's page or the reports'
     admin action, both through ``indicators.services.deadline_extend``."""
 

@@ -486,7 +486,8 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} · {self.district.name_th} ({self.code})"
+        code = f" ({self.code})" if self.code else ""  # codes are issued per year, later
+        return f"{self.indicator.code} · {self.district.name_th}{code}"
 
     @property
     def effective_weight(self) -> Decimal | None:

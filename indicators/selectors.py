@@ -1,12 +1,14 @@
-"""Reads of fiscal years that several apps' pages share."""
+"""Reads of fiscal years and weights that several apps' pages share."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from indicators.fiscal import current_fiscal_year
-from indicators.models import FiscalYear
+from indicators.models import Assignment, FiscalYear
 
 
 def fiscal_years() -> QuerySet[FiscalYear]:
@@ -27,3 +29,15 @@ def fiscal_year_for_page(year: int | None) -> FiscalYear:
     if found is None:
         raise Http404
     return found
+
+
+def district_weight_total(*, district_id: int, fiscal_year_id: int) -> Decimal | None:
+    """The Σ of a district's effective indicator weights in a year (its own, else the
+    indicator's default); None when none of its indicators is weighted at all."""
+    rows = Assignment.objects.filter(
+        district_id=district_id, indicator__fiscal_year_id=fiscal_year_id
+    ).values_list("weight", "indicator__weight")
+    effective = [own if own is not None else default for own, default in rows]
+    if all(weight is None for weight in effective):
+        return None
+    return sum((weight or Decimal(0) for weight in effective), Decimal(0))

@@ -7,6 +7,8 @@ from functools import wraps
 from typing import Any
 
 import pghistory
+import pghistory.runtime
+from django.db import connection
 
 
 def audited[T](service: Callable[..., T]) -> Callable[..., T]:
@@ -20,7 +22,30 @@ def audited[T](service: Callable[..., T]) -> Callable[..., T]:
     def wrapper(*args: Any, **kwargs: Any) -> T:
         actor = kwargs.get("actor")
         user = getattr(actor, "pk", None)
-        with pghistory.context(user=user, service=service.__name__):
-            return service(*args, **kwargs)
+        outermost = not hasattr(pghistory.runtime._tracker, "value")
+        try:
+            with pghistory.context(user=user, service=service.__name__):
+                return service(*args, **kwargs)
+        finally:
+            if outermost:
+                _forget_context()
 
     return wrapper
+
+
+def _forget_context() -> None:
+    """End the service's context for the rest of the transaction too.
+
+    pghistory hands the context to the triggers with ``set_config(..., true)``,
+    which lasts until the transaction ends: without this, a write made after the
+    service but in the same transaction (a command, the demo loader, a test)
+    would be recorded as the service's, by its actor. An empty setting is no
+    context to the triggers.
+    """
+    if not connection.in_atomic_block or connection.needs_rollback:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', '', true), "
+            "set_config('pghistory.context_metadata', '', true)"
+        )

@@ -11,9 +11,10 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from indicators.models import Assignment, Indicator
+from indicators.models import Assignment, FiscalYear, Indicator
+from tests.admin_forms import form_data
 from tests.helpers import visible_text
-from tests.personas import PN_BUDGET_INDICATOR, SEED_YEAR, Personas
+from tests.personas import HUAI_KHWANG, PN_BUDGET_INDICATOR, SEED_YEAR, Personas
 
 PREVIEW = reverse("admin:indicators_indicator_rule_preview")
 
@@ -186,3 +187,71 @@ class TestAssignmentWeights:
         )
         html = response.content.decode()
         assert 'name="weight"' in html and "quarter_targets-TOTAL_FORMS" in html
+
+
+@pytest.mark.django_db
+class TestSafeForTheOffice:
+    """The admin as the evaluation office runs it: what dates the year and its reports
+    cannot be moved, weights that stop adding up to 100 are called out, and the year's
+    rollover goes through its own page, preview first."""
+
+    def test_a_fiscal_years_number_is_fixed_once_created(self, personas: Personas) -> None:
+        year = FiscalYear.objects.get(year=SEED_YEAR)
+        client = personas.client(personas.admin)
+        html = client.get(reverse("admin:indicators_fiscalyear_change", args=[year.pk])).content
+        assert b'name="year"' not in html
+        assert b'name="year"' in client.get(reverse("admin:indicators_fiscalyear_add")).content
+
+    def test_an_indicator_stays_in_its_year(self, personas: Personas, budget: Indicator) -> None:
+        url = reverse("admin:indicators_indicator_change", args=[budget.pk])
+        html = personas.client(personas.admin).get(url).content.decode()
+        assert 'name="fiscal_year"' not in html
+        assert str(budget.fiscal_year) in visible_text(html)
+
+    def test_a_reported_assignment_keeps_its_indicator_and_district(
+        self, personas: Personas
+    ) -> None:
+        reported = Assignment.objects.filter(reports__isnull=False).first()
+        unreported = Assignment.objects.filter(reports__isnull=True).first()
+        assert reported is not None and unreported is not None
+        client = personas.client(personas.admin)
+        url = "admin:indicators_assignment_change"
+        html = client.get(reverse(url, args=[reported.pk])).content.decode()
+        assert 'name="district"' not in html and 'name="indicator"' not in html
+        html = client.get(reverse(url, args=[unreported.pk])).content.decode()
+        assert 'name="district"' in html
+
+    def test_weights_that_stop_adding_up_to_100_are_called_out(self, personas: Personas) -> None:
+        # Huai Khwang weighs its two indicators 40 and 60 this year.
+        assignment = Assignment.objects.filter(district__code=HUAI_KHWANG, weight=Decimal(40)).get()
+        client = personas.client(personas.admin)
+        url = reverse("admin:indicators_assignment_change", args=[assignment.pk])
+        data = form_data(client, url, "assignment_form")
+        data["weight"] = "45"
+        response = client.post(url, {**data, "_save": "1"}, follow=True)
+        page = visible_text(response)
+        assert "รวมกันได้ 105.00 ยังไม่ครบ 100" in page
+        assert "ห้วยขวาง" in page
+        assignment.refresh_from_db()
+        assert assignment.weight == Decimal(45)  # saved: the other weight follows next
+        data["weight"] = "40"
+        page = visible_text(client.post(url, {**data, "_save": "1"}, follow=True))
+        assert "ยังไม่ครบ 100" not in page
+
+    def test_rollover_action_opens_the_preview(self, personas: Personas) -> None:
+        year = FiscalYear.objects.get(year=SEED_YEAR)
+        response = personas.client(personas.admin).post(
+            reverse("admin:indicators_fiscalyear_changelist"),
+            {"action": "roll_over", "_selected_action": [year.pk]},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('rollover_page')}?year={SEED_YEAR}"
+
+    def test_rollover_action_wants_one_year(self, personas: Personas) -> None:
+        years = FiscalYear.objects.values_list("pk", flat=True)[:2]
+        response = personas.client(personas.admin).post(
+            reverse("admin:indicators_fiscalyear_changelist"),
+            {"action": "roll_over", "_selected_action": list(years)},
+            follow=True,
+        )
+        assert "เลือกปีงบประมาณต้นแบบเพียงปีเดียว" in visible_text(response)
