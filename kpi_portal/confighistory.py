@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kpi_portal.thaidate import thai_date
 from kpi_portal.thaidigits import format_amount
@@ -30,13 +31,13 @@ HIDDEN_FIELDS = {"id", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_
 
 #: The audited services whose name the history shows instead of the function's.
 SERVICE_LABELS = {
-    "import_run_apply": "นำเข้าไฟล์ Excel",
-    "fiscal_year_rollover": "สร้างปีงบประมาณใหม่จากปีเดิม",
-    "deadline_extend": "ขยายกำหนดส่ง",
-    "deadline_grace": "ขยายกำหนดส่งเมื่อส่งกลับแก้ไข",
-    "period_publish": "ประกาศผลการประเมิน",
-    "period_withdraw": "ถอนการประกาศผล",
-    "report_transition": "การดำเนินการกับรายงาน",
+    "import_run_apply": gettext_lazy("นำเข้าไฟล์ Excel"),
+    "fiscal_year_rollover": gettext_lazy("สร้างปีงบประมาณใหม่จากปีเดิม"),
+    "deadline_extend": gettext_lazy("ขยายกำหนดส่ง"),
+    "deadline_grace": gettext_lazy("ขยายกำหนดส่งเมื่อส่งกลับแก้ไข"),
+    "period_publish": gettext_lazy("ประกาศผลการประเมิน"),
+    "period_withdraw": gettext_lazy("ถอนการประกาศผล"),
+    "report_transition": gettext_lazy("การดำเนินการกับรายงาน"),
 }
 
 
@@ -64,7 +65,7 @@ def _via(context: dict[str, Any]) -> str:
     """How the change was made, from the pghistory context the write ran in."""
     service = context.get("service")
     if service:
-        return _(SERVICE_LABELS[service]) if service in SERVICE_LABELS else service
+        return str(SERVICE_LABELS.get(service, service))
     url = str(context.get("url") or "")
     if url.startswith("/admin/"):
         return _("หน้าผู้ดูแลระบบ")
