@@ -231,6 +231,7 @@ class TestSafeForTheOffice:
         response = client.post(url, {**data, "_save": "1"}, follow=True)
         page = visible_text(response)
         assert "รวมกันได้ 105.00 ยังไม่ครบ 100" in page
+        assert "บันทึกการแก้ไขการมอบหมายตัวชี้วัด" in page  # Django's message, in Thai
         assert "ห้วยขวาง" in page
         assignment.refresh_from_db()
         assert assignment.weight == Decimal(45)  # saved: the other weight follows next
