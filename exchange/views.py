@@ -3,9 +3,11 @@ applying it, and the record of past imports; and the exports of the pages."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -24,7 +26,7 @@ from exchange.access import administrator_required
 from exchange.exports import tables
 from exchange.exports.writers import export_response
 from exchange.imports import size_problem
-from exchange.models import ImportRun
+from exchange.models import ExportJob, ImportRun
 from exchange.selectors import recent_import_runs
 from exchange.workbook import config_workbook
 from indicators.models import FiscalYear
@@ -176,13 +178,49 @@ def export_rankings(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
 
 
 @office_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
-    """Every report of ``?year=`` or, without one, of every year (newest first)."""
+    """Every report of ``?year=`` or, without one, of every year (newest first).
+
+    Streamed, except an Excel file of more rows than can be written while the
+    browser waits: then the page offers to write it in the background (POST)."""
     years = list(FiscalYear.objects.order_by("-year"))
     year = parse_int(request.GET.get("year"))
     if year is not None:
         years = [y for y in years if y.year == year]
     if not years:
         raise Http404
+    rows = tables.report_count(years)
+    if request.method == "POST" and fmt != "xlsx":
+        return HttpResponseNotAllowed(["GET"])
+    if request.method == "POST":
+        job = services.export_job_request(
+            actor=request.user, years=[y.year for y in years], rows=rows
+        )
+        return redirect("export_job", job_id=job.pk)
+    if fmt == "xlsx" and rows > services.XLSX_INLINE_MAX_ROWS:
+        return render(
+            request,
+            "exchange/export_big.html",
+            {"years": years, "rows": rows, "query": request.GET.urlencode()},
+        )
     return export_response(tables.all_reports(years), fmt)
+
+
+@office_required
+@require_GET
+def export_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
+    """A background export's progress, then its download."""
+    job = get_object_or_404(ExportJob, pk=job_id)
+    template = "exchange/export_job.html"
+    if request.htmx:
+        template += "#job"
+    return render(request, template, {"job": job})
+
+
+@office_required
+@require_GET
+def export_job_download(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(ExportJob, pk=job_id, status=ExportJob.Status.DONE)
+    name = PurePath(job.file.name).name.split("_")[0].removesuffix(".xlsx") + ".xlsx"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX)

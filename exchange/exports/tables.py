@@ -10,7 +10,7 @@ district's year, the rankings), built in a fixed number of queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -455,8 +455,11 @@ def report_columns() -> list[Column]:
     ]
 
 
-def report_rows(fiscal_year: FiscalYear) -> Iterator[list[Any]]:
-    """The year's reports by district, indicator and quarter, streamed in chunks."""
+def report_rows(
+    fiscal_year: FiscalYear, tick: Callable[[], None] | None = None
+) -> Iterator[list[Any]]:
+    """The year's reports by district, indicator and quarter, streamed in chunks;
+    ``tick`` is called after every row (a background export's progress)."""
     target = QuarterTarget.objects.filter(
         assignment_id=OuterRef("assignment_id"), quarter=OuterRef("quarter")
     ).values("target")[:1]
@@ -475,19 +478,35 @@ def report_rows(fiscal_year: FiscalYear) -> Iterator[list[Any]]:
             labels[status] = status_label(status)
         row[status_at] = labels[status]
         yield row
+        if tick is not None:
+            tick()
 
 
-def all_reports(years: list[FiscalYear]) -> Export:
+def report_count(years: list[FiscalYear]) -> int:
+    return Report.objects.filter(assignment__indicator__fiscal_year__in=years).count()
+
+
+def all_reports(
+    years: list[FiscalYear], *, tick: Callable[[int], None] | None = None, every: int = 5000
+) -> Export:
     """Every report of ``years`` (newest first), a sheet per year; the office's
-    export, every score included (the office sees them before publication)."""
+    export, every score included (the office sees them before publication).
+    ``tick(rows written)`` is called every ``every`` rows."""
     columns = report_columns()
+    written = 0
+
+    def count() -> None:
+        nonlocal written
+        written += 1
+        if tick is not None and written % every == 0:
+            tick(written)
 
     def parts() -> Iterator[Part]:
         for fiscal_year in years:
             yield Part(
                 _("ปีงบประมาณ %(year)s") % {"year": fiscal_year.year},
                 columns,
-                report_rows(fiscal_year),
+                report_rows(fiscal_year, count),
             )
 
     name = f"reports-{years[0].year}" if len(years) == 1 else "reports-all-years"
