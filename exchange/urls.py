@@ -42,9 +42,9 @@ urlpatterns: list[URLPattern] = [
     path("export/summary.<fmt:fmt>", views.export_summary, name="export_summary"),
     path("export/rankings.<fmt:fmt>", views.export_rankings, name="export_rankings"),
     path("export/reports.<fmt:fmt>", views.export_reports, name="export_reports"),
-    path("export/jobs/<int:job_id>/", views.export_job, name="export_job"),
+    path("export/jobs/<int:export_id>/", views.export_job, name="export_job"),
     path(
-        "export/jobs/<int:job_id>/download/",
+        "export/jobs/<int:export_id>/download/",
         views.export_job_download,
         name="export_job_download",
     ),

@@ -197,7 +197,7 @@ def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
         job = services.export_job_request(
             actor=request.user, years=[y.year for y in years], rows=rows
         )
-        return redirect("export_job", job_id=job.pk)
+        return redirect("export_job", export_id=job.pk)
     if fmt == "xlsx" and rows > services.XLSX_INLINE_MAX_ROWS:
         return render(
             request,
@@ -209,9 +209,9 @@ def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
 
 @office_required
 @require_GET
-def export_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
+def export_job(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
     """A background export's progress, then its download."""
-    job = get_object_or_404(ExportJob, pk=job_id)
+    job = get_object_or_404(ExportJob, pk=export_id)
     template = "exchange/export_job.html"
     if request.htmx:
         template += "#job"
@@ -220,7 +220,7 @@ def export_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
 
 @office_required
 @require_GET
-def export_job_download(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(ExportJob, pk=job_id, status=ExportJob.Status.DONE)
+def export_job_download(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
+    job = get_object_or_404(ExportJob, pk=export_id, status=ExportJob.Status.DONE)
     name = PurePath(job.file.name).name.split("_")[0].removesuffix(".xlsx") + ".xlsx"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX)

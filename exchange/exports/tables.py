@@ -137,6 +137,7 @@ def district_year(
     return Export(
         f"district-{district.code}-{fiscal_year.year}",
         lambda: iter([Part(_("ปีงบประมาณ %(year)s") % {"year": fiscal_year.year}, columns, rows())]),
+        one_table=True,
     )
 
 
@@ -244,7 +245,9 @@ def review_queue(filters: QueueFilter) -> Export:
                 bool(r.late),  # type: ignore[attr-defined]
             ]
 
-    return Export("review-queue", lambda: iter([Part(_("รายงานรอประเมิน"), columns, rows())]))
+    return Export(
+        "review-queue", lambda: iter([Part(_("รายงานรอประเมิน"), columns, rows())]), one_table=True
+    )
 
 
 # ---------------------------------------------------------------------------

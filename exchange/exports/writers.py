@@ -100,7 +100,9 @@ class Part:
 class Export:
     name: str  # the file's name without its extension, ASCII
     parts: Callable[[], Iterator[Part]]  # called when the file is written
-    one_table: bool = False  # every part has the same columns: one CSV header
+    #: A single table (one part, or parts with the same columns): the CSV has one
+    #: header row and no part titles.
+    one_table: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

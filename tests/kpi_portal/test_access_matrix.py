@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from districts.models import District, Membership, Role
-from exchange.models import ImportRun
+from exchange.models import ExportJob, ImportRun
 from indicators.models import Assignment, DeadlineExtension
 from printing.models import PrintJob
 from reports.models import (
@@ -91,6 +91,15 @@ RULES = {
     "import_apply": ADMINISTRATOR,
     "import_template": ADMINISTRATOR,
     "config_export": ADMINISTRATOR,
+    "export_district_year": DISTRICT_READ,
+    "export_scorecard": DISTRICT_READ,
+    "export_matrix": OFFICE,
+    "export_queue": OFFICE,
+    "export_summary": OFFICE,
+    "export_rankings": OFFICE,
+    "export_reports": OFFICE,
+    "export_job": OFFICE,
+    "export_job_download": OFFICE,
 }
 
 POST_ONLY = {
@@ -131,6 +140,14 @@ GET_ONLY = {
     "import_run",
     "import_template",
     "config_export",
+    "export_district_year",
+    "export_scorecard",
+    "export_matrix",
+    "export_queue",
+    "export_summary",
+    "export_rankings",
+    "export_job",
+    "export_job_download",
 }
 
 PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
@@ -203,6 +220,10 @@ def world(personas: Personas) -> World:
     run = ImportRun.objects.create(
         actor=personas.admin, original_name="x.xlsx", status=ImportRun.Status.APPLIED
     )
+    export = ExportJob.objects.create(
+        requested_by=personas.evaluator, years=[2564], status=ExportJob.Status.DONE
+    )
+    export.file.save("reports.xlsx", ContentFile(b"PK"))
     deactivated = get_user_model().objects.create_user("retired", is_active=False)
     Membership.objects.create(
         user=deactivated, role=Role.OFFICER, district=District.objects.get(code=HUAI_KHWANG)
@@ -228,6 +249,8 @@ def world(personas: Personas) -> World:
         "letter_id": letter.pk,
         "job_id": job.pk,
         "run_id": run.pk,
+        "export_id": export.pk,
+        "fmt": "xlsx",  # POST of every report's xlsx queues a background export
     }
     return {"users": users, "values": values}
 
