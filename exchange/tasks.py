@@ -1,5 +1,5 @@
-"""Large imports' dry run and apply, and large exports, in the background (the print worker runs them too:
-django-tasks' database backend, one queue)."""
+"""Large imports' dry run and apply, and large exports, in the background (the print
+worker runs them too: django-tasks' database backend, one queue)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,9 @@ def seed_year() -> FiscalYear:
 
 def test_matrix_xlsx_has_thai_frozen_headers_and_the_pages_figures(office: Client) -> None:
     fy = seed_year()
-    response = office.get(reverse("export_matrix", args=["xlsx"]), {"year": SEED_YEAR, "quarter": 2})
+    response = office.get(
+        reverse("export_matrix", args=["xlsx"]), {"year": SEED_YEAR, "quarter": 2}
+    )
     book = workbook(response)
     assert book.sheetnames == ["สถานะ", "ผลงาน", "คะแนน", "ตัวชี้วัด"]
     sheet = book["คะแนน"]
@@ -98,7 +100,9 @@ def test_matrix_xlsx_has_thai_frozen_headers_and_the_pages_figures(office: Clien
             if cell is not None:
                 assert statuses[row.district.name_th][2 + j].startswith(cell.status_label)
     # Completeness as a real percentage cell.
-    at, first = next((i, r.completeness) for i, r in enumerate(matrix.rows) if r.completeness.assigned)
+    at, first = next(
+        (i, r.completeness) for i, r in enumerate(matrix.rows) if r.completeness.assigned
+    )
     completeness = sheet.cell(row=2 + at, column=2 + len(codes) + 4)
     assert completeness.number_format == PERCENT_FORMAT
     assert completeness.value == pytest.approx(first.submitted / first.assigned)
@@ -159,7 +163,9 @@ def test_summary_export_has_the_pages_ranks_and_zone_averages(office: Client) ->
         (row.rank, row.district.name_th) for row in summary.ranked
     ]
     averages = values(book, "ค่าเฉลี่ยรายกลุ่มเขต")[1:]
-    assert [(r[0], r[2]) for r in averages] == [(g.name_th, n) for g, _a, n in summary.zone_averages]
+    assert [(r[0], r[2]) for r in averages] == [
+        (g.name_th, n) for g, _a, n in summary.zone_averages
+    ]
 
 
 def test_rankings_export_overall_and_by_zone(office: Client) -> None:
@@ -214,9 +220,9 @@ def _unpublished_evaluation() -> Report:
         .first()
     )
     assert report is not None
-    ReportingPeriod.objects.filter(
-        fiscal_year__year=SEED_YEAR, quarter=report.quarter
-    ).update(assessment_published_on=None)
+    ReportingPeriod.objects.filter(fiscal_year__year=SEED_YEAR, quarter=report.quarter).update(
+        assessment_published_on=None
+    )
     return report
 
 
@@ -317,9 +323,10 @@ def test_all_reports_xlsx_one_sheet_per_year(office: Client) -> None:
     assert book.sheetnames == [f"ปีงบประมาณ {y}" for y in years]
     sheet = book[f"ปีงบประมาณ {SEED_YEAR}"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.max_row - 1 == Report.objects.filter(
-        assignment__indicator__fiscal_year__year=SEED_YEAR
-    ).count()
+    assert (
+        sheet.max_row - 1
+        == Report.objects.filter(assignment__indicator__fiscal_year__year=SEED_YEAR).count()
+    )
 
 
 def test_a_big_excel_export_is_written_in_the_background(
@@ -331,7 +338,9 @@ def test_a_big_excel_export_is_written_in_the_background(
     assert page.status_code == 200 and "สร้างไฟล์ Excel ในเบื้องหลัง" in page.content.decode()
     response = office.post(url)
     job = ExportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "export_job", args=[job.pk]
+    )
     assert (job.requested_by, job.rows) == (personas.evaluator, Report.objects.count())
     waiting = office.get(reverse("export_job", args=[job.pk])).content.decode()
     assert "รอคิว" in waiting and "<progress" in waiting
@@ -343,7 +352,10 @@ def test_a_big_excel_export_is_written_in_the_background(
     assert "ดาวน์โหลด Excel" in done.content.decode()
     book = workbook(office.get(reverse("export_job_download", args=[job.pk])))
     assert sum(book[name].max_row - 1 for name in book.sheetnames) == job.rows
-    assert personas.client(personas.officer_hk).get(reverse("export_job", args=[job.pk])).status_code == 403
+    assert (
+        personas.client(personas.officer_hk).get(reverse("export_job", args=[job.pk])).status_code
+        == 403
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -418,6 +430,11 @@ def test_the_matrix_link_keeps_the_filters(office: Client) -> None:
 def test_district_pages_link_their_exports(personas: Personas) -> None:
     client = personas.client(personas.officer_hk)
     home = client.get(reverse("district_home", args=[HUAI_KHWANG]), {"year": SEED_YEAR})
-    assert reverse("export_district_year", args=[HUAI_KHWANG, SEED_YEAR, "xlsx"]) in home.content.decode()
+    assert (
+        reverse("export_district_year", args=[HUAI_KHWANG, SEED_YEAR, "xlsx"])
+        in home.content.decode()
+    )
     card = client.get(reverse("scorecard", args=[HUAI_KHWANG, SEED_YEAR]))
-    assert reverse("export_scorecard", args=[HUAI_KHWANG, SEED_YEAR, "csv"]) in card.content.decode()
+    assert (
+        reverse("export_scorecard", args=[HUAI_KHWANG, SEED_YEAR, "csv"]) in card.content.decode()
+    )
