@@ -7,7 +7,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -131,7 +137,9 @@ def config_export(request: HtmxHttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_district_year(request: HtmxHttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+def export_district_year(
+    request: HtmxHttpRequest, code: str, year: int, fmt: str
+) -> HttpResponseBase:
     """A district's whole year: its staff and the office (the district home's access)."""
     district = get_district_for_user(request, code)
     fiscal_year = get_object_or_404(FiscalYear, year=year)
@@ -146,25 +154,25 @@ def export_district_year(request: HtmxHttpRequest, code: str, year: int, fmt: st
 
 @login_required
 @require_GET
-def export_scorecard(request: HtmxHttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+def export_scorecard(request: HtmxHttpRequest, code: str, year: int, fmt: str) -> HttpResponseBase:
     return export_response(tables.scorecard(scorecard_for_request(request, code, year)), fmt)
 
 
 @office_required
 @require_GET
-def export_matrix(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+def export_matrix(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(tables.matrix(matrix_for_request(request)), fmt)
 
 
 @office_required
 @require_GET
-def export_queue(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+def export_queue(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(tables.review_queue(QueueFilter.from_query(request.GET)), fmt)
 
 
 @office_required
 @require_GET
-def export_summary(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+def export_summary(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     summary = summary_for_request(request)[3]
     if summary is None:
         raise Http404
@@ -173,13 +181,13 @@ def export_summary(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
 
 @office_required
 @require_GET
-def export_rankings(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+def export_rankings(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(tables.rankings(ranking_for_request(request)), fmt)
 
 
 @office_required
 @require_http_methods(["GET", "POST"])
-def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     """Every report of ``?year=`` or, without one, of every year (newest first).
 
     Streamed, except an Excel file of more rows than can be written while the
@@ -220,7 +228,9 @@ def export_job(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
 
 @office_required
 @require_GET
-def export_job_download(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
+def export_job_download(request: HtmxHttpRequest, export_id: int) -> FileResponse:
     job = get_object_or_404(ExportJob, pk=export_id, status=ExportJob.Status.DONE)
-    name = PurePath(job.file.name).name.split("_")[0].removesuffix(".xlsx") + ".xlsx"
+    name = (
+        PurePath(job.file.name or "reports.xlsx").name.split("_")[0].removesuffix(".xlsx") + ".xlsx"
+    )
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX)

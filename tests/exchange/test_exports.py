@@ -111,9 +111,8 @@ def test_matrix_xlsx_has_thai_frozen_headers_and_the_pages_figures(office: Clien
 def test_matrix_export_keeps_the_pages_filters(office: Client) -> None:
     zone = ZoneGroup.objects.order_by("position").first()
     assert zone is not None
-    response = office.get(
-        reverse("export_matrix", args=["csv"]), {"year": SEED_YEAR, "quarter": 2, "zone": zone.code}
-    )
+    query: dict[str, str | int] = {"year": SEED_YEAR, "quarter": 2, "zone": zone.code}
+    response = office.get(reverse("export_matrix", args=["csv"]), query)
     rows = csv_rows(response)
     assert rows[0] == ["สถานะ"] and rows[1][:2] == ["สำนักงานเขต", "กลุ่มเขต"]
     names = set(District.objects.filter(zone_group=zone).values_list("name_th", flat=True))
@@ -153,7 +152,7 @@ def test_summary_export_has_the_pages_ranks_and_zone_averages(office: Client) ->
     fy = seed_year()
     indicator = Indicator.objects.filter(fiscal_year=fy).order_by("code").first()
     assert indicator is not None
-    query = {"year": SEED_YEAR, "quarter": 2, "indicator": indicator.pk}
+    query: dict[str, int] = {"year": SEED_YEAR, "quarter": 2, "indicator": indicator.pk}
     book = workbook(office.get(reverse("export_summary", args=["xlsx"]), query))
     assert book.sheetnames == ["อันดับตามคะแนน", "ค่าเฉลี่ยรายกลุ่มเขต"]
     summary = indicator_summary(indicator, 2)
@@ -181,9 +180,8 @@ def test_rankings_export_overall_and_by_zone(office: Client) -> None:
     by_zone = values(book, "อันดับในกลุ่มเขต")[1:]
     assert len(by_zone) == sum(len(members) for _g, members in ranking.zone_groups)
     zone = ranking.zone_groups[0][0]
-    filtered = csv_rows(
-        office.get(reverse("export_rankings", args=["csv"]), {"year": SEED_YEAR, "zone": zone.code})
-    )
+    query: dict[str, str | int] = {"year": SEED_YEAR, "zone": zone.code}
+    filtered = csv_rows(office.get(reverse("export_rankings", args=["csv"]), query))
     assert {r[2] for r in filtered[2 : filtered.index([])]} == {zone.name_th}
 
 
