@@ -436,3 +436,30 @@ def test_district_pages_link_their_exports(personas: Personas) -> None:
     assert (
         reverse("export_scorecard", args=[HUAI_KHWANG, SEED_YEAR, "csv"]) in card.content.decode()
     )
+
+
+# ---------------------------------------------------------------------------
+# The writers' small rules
+
+
+def test_sheet_titles_are_what_excel_accepts_and_unique() -> None:
+    from exchange.exports.writers import sheet_title
+
+    taken: set[str] = set()
+    assert sheet_title("ผล/คะแนน: ไตรมาส [1]", taken) == "ผล คะแนน ไตรมาส 1"
+    long = "ก" * 40
+    first, second = sheet_title(long, taken), sheet_title(long, taken)
+    assert len(first) == len(second) == 31 and first != second and second.endswith("(2)")
+
+
+def test_csv_values_are_plain_text_with_be_dates() -> None:
+    from exchange.exports.writers import Kind, csv_value
+
+    assert csv_value(Decimal("100.00"), Kind.DECIMAL) == "100"
+    assert csv_value(Decimal("87.50"), Kind.DECIMAL) == "87.50"
+    assert csv_value(Decimal("1E+2"), Kind.DECIMAL) == "100"
+    assert csv_value(dt.date(2021, 6, 25), Kind.DATE) == "25/06/2564"
+    # 30 September 2021 at 17:30 UTC is 1 October 2564 in Bangkok: a new fiscal year.
+    moment = dt.datetime(2021, 9, 30, 17, 30, tzinfo=dt.UTC)
+    assert csv_value(moment, Kind.DATETIME) == "01/10/2564 00:30"
+    assert csv_value(None, Kind.TEXT) == "" and csv_value(True, Kind.TEXT) == "ใช่"
