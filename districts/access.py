@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from districts.models import District, Membership, Role
@@ -61,12 +61,12 @@ def scope_assignments[M: Model](user: Any, queryset: QuerySet[M]) -> QuerySet[M]
     return queryset.filter(district_id=membership.district_id)
 
 
-def office_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pages of the evaluation office: sign in first; others get 403."""
+def office_required[R: HttpResponseBase](view: Callable[..., R]) -> Callable[..., R]:
+    """Pages (and files) of the evaluation office: sign in first; others get 403."""
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
         if not sees_every_district(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)

@@ -447,9 +447,12 @@ class QueueFilter:
         return self == QueueFilter()
 
 
-def _flag_annotations() -> dict[str, Any]:
+def flag_annotations() -> dict[str, Any]:
     """The queue's flags as SQL: warnings the district explained, handed in again
-    after a return or reopening, handed in after its deadline (extension included)."""
+    after a return or reopening, handed in after its deadline (extension included).
+
+    Annotations on a ``Report`` queryset; the queue's export annotates every row
+    it streams with them, the page only its hundred (``with_flags``)."""
     period = ReportingPeriod.objects.filter(
         fiscal_year_id=OuterRef("assignment__indicator__fiscal_year_id"),
         quarter=OuterRef("quarter"),
@@ -530,7 +533,7 @@ def review_queue(filters: QueueFilter | None = None) -> QuerySet[Report]:
     if filters.indicator:
         reports = reports.filter(assignment__indicator__code=filters.indicator)
     if filters.flag:
-        flags = _flag_annotations()
+        flags = flag_annotations()
         name = {QueueFlag.WARNING: "explained"}.get(filters.flag, filters.flag)
         reports = reports.alias(**{name: flags[name]}).filter(
             **({f"{name}__gt": 0} if name == "explained" else {name: True})
@@ -545,7 +548,7 @@ def with_flags(reports: Iterable[Report]) -> list[Report]:
     flags = {
         row["pk"]: row
         for row in Report.objects.filter(pk__in=[r.pk for r in reports])
-        .annotate(**_flag_annotations())
+        .annotate(**flag_annotations())
         .values("pk", *FLAG_NAMES)
     }
     for report in reports:

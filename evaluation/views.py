@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,10 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from districts.access import get_district_for_user, office_required, sees_every_district
+from districts.models import ZoneGroup
 from evaluation import services as evaluation_services
 from evaluation.forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
 from evaluation.scorecard import (
     YEAR_QUARTER,
+    RankedDistrict,
+    Ranking,
     Scorecard,
     district_ranking,
     district_scorecard,
@@ -30,6 +34,8 @@ from evaluation.scorecard import (
 )
 from evaluation.selectors import (
     QUEUE_STATUSES,
+    IndicatorSummary,
+    Matrix,
     QueueFilter,
     QueueFlag,
     indicator_summary,
@@ -59,7 +65,9 @@ from reports.validation import report_problems
 _int = parse_int
 
 
-def _year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
+def year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
+    """The office pages' year and quarter (``?year=&quarter=``): by default the current
+    quarter of the current year, or the fourth of a past year. Exports ask it too."""
     fiscal_year = fiscal_year_for_page(_int(request.GET.get("year")))
     quarter = _int(request.GET.get("quarter"))
     if quarter not in QUARTERS:
@@ -68,12 +76,11 @@ def _year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
     return fiscal_year, quarter
 
 
-@office_required
-@require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The matrix of districts × indicators for one quarter."""
-    fiscal_year, quarter = _year_and_quarter(request)
-    matrix = office_matrix(
+def matrix_for_request(request: HtmxHttpRequest) -> Matrix:
+    """The matrix with the page's filters (year, quarter, zone, indicator, status,
+    sort): the page and its export show the same rows."""
+    fiscal_year, quarter = year_and_quarter(request)
+    return office_matrix(
         fiscal_year,
         quarter,
         zone_code=request.GET.get("zone") or None,
@@ -81,6 +88,14 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         status=request.GET.get("status") or None,
         sort=request.GET.get("sort") or "name",
     )
+
+
+@office_required
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """The matrix of districts × indicators for one quarter."""
+    matrix = matrix_for_request(request)
+    fiscal_year, quarter = matrix.fiscal_year, matrix.quarter
     template = "office/home.html"
     if request.htmx:
         template += "#matrix"
@@ -325,15 +340,24 @@ def _extension_granted(report: Report, deadline: dt.date) -> str:
     }
 
 
-@office_required
-@require_GET
-def summary(request: HtmxHttpRequest) -> HttpResponse:
-    fiscal_year, quarter = _year_and_quarter(request)
+def summary_for_request(
+    request: HtmxHttpRequest,
+) -> tuple[FiscalYear, int, list[Indicator], IndicatorSummary | None]:
+    """The quarter summary's year, quarter, indicators and the chosen indicator's
+    summary (the first indicator unless ``?indicator=`` names one of the year's)."""
+    fiscal_year, quarter = year_and_quarter(request)
     indicators = list(Indicator.objects.filter(fiscal_year=fiscal_year).order_by("code"))
     chosen = next(
         (i for i in indicators if i.pk == _int(request.GET.get("indicator"))),
         indicators[0] if indicators else None,
     )
+    return fiscal_year, quarter, indicators, indicator_summary(chosen, quarter) if chosen else None
+
+
+@office_required
+@require_GET
+def summary(request: HtmxHttpRequest) -> HttpResponse:
+    fiscal_year, quarter, indicators, summary = summary_for_request(request)
     return render(
         request,
         "office/summary.html",
@@ -341,7 +365,7 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
             "fiscal_year": fiscal_year,
             "quarter": quarter,
             "indicators": indicators,
-            "summary": indicator_summary(chosen, quarter) if chosen else None,
+            "summary": summary,
             "years": fiscal_years(),
         },
     )
@@ -442,16 +466,35 @@ def scorecard(request: HtmxHttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
+@dataclass
+class RankingView:
+    """The rankings as the page filters them (``?zone=``): overall and per zone group."""
+
+    ranking: Ranking
+    zone: str
+    overall: list[RankedDistrict]
+    groups: list[tuple[ZoneGroup, list[RankedDistrict]]]
+
+
+def ranking_for_request(request: HtmxHttpRequest) -> RankingView:
+    fiscal_year, quarter = year_and_quarter(request)
+    zone = request.GET.get("zone") or ""
+    ranking = district_ranking(fiscal_year, quarter)
+    return RankingView(
+        ranking,
+        zone,
+        [e for e in ranking.ranked if not zone or e.district.zone_group.code == zone],
+        [(g, members) for g, members in ranking.zone_groups if not zone or g.code == zone],
+    )
+
+
 @office_required
 @require_GET
 def rankings(request: HtmxHttpRequest) -> HttpResponse:
     """The districts ranked by weighted score, overall and within zone groups, and
     the districts whose weights for the year do not add up to 100."""
-    fiscal_year, quarter = _year_and_quarter(request)
-    zone = request.GET.get("zone") or ""
-    ranking = district_ranking(fiscal_year, quarter)
-    groups = [(g, members) for g, members in ranking.zone_groups if not zone or g.code == zone]
-    overall = [e for e in ranking.ranked if not zone or e.district.zone_group.code == zone]
+    fiscal_year = (ranked := ranking_for_request(request)).ranking.fiscal_year
+    ranking, groups, overall, zone = ranked.ranking, ranked.groups, ranked.overall, ranked.zone
     weights = [row for row in weight_totals(fiscal_year) if row[1] != 100 or row[3]]
     return render(
         request,

@@ -62,3 +62,48 @@ class ImportRun(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.progress * 100 // self.rows) if self.rows else 0
+
+
+class ExportJob(models.Model):
+    """An export too big to send while the browser waits (every report of several
+    years as Excel): written by a background task to storage, then downloaded."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังสร้างไฟล์")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ผู้ขอ"),
+    )
+    created_at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    years = models.JSONField(_("ปีงบประมาณ"), default=list)
+    fmt = models.CharField(_("รูปแบบ"), max_length=4, default="xlsx")
+    status = models.CharField(
+        _("สถานะ"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    rows = models.PositiveIntegerField(_("จำนวนแถว"), default=0)
+    progress = models.PositiveIntegerField(_("เขียนแล้ว (แถว)"), default=0)
+    file = models.FileField(_("ไฟล์"), upload_to="exports/%Y/%m/", blank=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("การส่งออกข้อมูล")
+        verbose_name_plural = _("การส่งออกข้อมูล")
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.progress / self.rows)) if self.rows else 0

@@ -1,5 +1,5 @@
-"""Large imports' dry run and apply, in the background (the print worker runs them too:
-django-tasks' database backend, one queue)."""
+"""Large imports' dry run and apply, and large exports, in the background (the print
+worker runs them too: django-tasks' database backend, one queue)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pghistory
 from django.tasks import task
 
 from exchange import services
-from exchange.models import ImportRun
+from exchange.models import ExportJob, ImportRun
 
 
 @task()
@@ -39,3 +39,18 @@ def enqueue_check(run_id: int) -> None:
 
 def enqueue_apply(run_id: int, actor_id: int | None) -> None:
     import_run_apply_task.enqueue(run_id, actor_id)
+
+
+@task()
+def export_job_task(job_id: int) -> None:
+    job = ExportJob.objects.get(pk=job_id)
+    if job.status != ExportJob.Status.QUEUED:
+        return
+    try:
+        services.export_job_write(job)
+    except Exception as error:
+        services.export_job_crashed(job_id, error)
+
+
+def enqueue_export(job_id: int) -> None:
+    export_job_task.enqueue(job_id)

@@ -1,26 +1,45 @@
 """The import page: the template, a year's configuration, uploading, the dry run,
-applying it, and the record of past imports."""
+applying it, and the record of past imports; and the exports of the pages."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from districts.access import get_district_for_user, office_required, sees_every_district
+from evaluation.selectors import QueueFilter
+from evaluation.views import (
+    matrix_for_request,
+    ranking_for_request,
+    scorecard_for_request,
+    summary_for_request,
+)
 from exchange import services
 from exchange.access import administrator_required
+from exchange.exports import tables
+from exchange.exports.writers import export_response
 from exchange.imports import size_problem
-from exchange.models import ImportRun
+from exchange.models import ExportJob, ImportRun
 from exchange.selectors import recent_import_runs
 from exchange.workbook import config_workbook
 from indicators.models import FiscalYear
 from indicators.rollover import RolloverPlan, fiscal_year_rollover, rollover_plan
 from indicators.selectors import fiscal_years
 from kpi_portal.errors import ActionRefused
-from kpi_portal.http import HtmxHttpRequest
+from kpi_portal.http import HtmxHttpRequest, parse_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: What a multipart request adds to the file itself (boundaries, the CSRF token).
@@ -170,3 +189,108 @@ def rollover_done(request: HtmxHttpRequest, year: int) -> HttpResponse:
     return render(
         request, "exchange/rollover_done.html", {"fiscal_year": fiscal_year, "counts": counts}
     )
+
+
+# ---------------------------------------------------------------------------
+# Exports: each asks the access check of the page it exports, and the same filters.
+
+
+@login_required
+@require_GET
+def export_district_year(
+    request: HtmxHttpRequest, code: str, year: int, fmt: str
+) -> HttpResponseBase:
+    """A district's whole year: its staff and the office (the district home's access)."""
+    district = get_district_for_user(request, code)
+    fiscal_year = get_object_or_404(FiscalYear, year=year)
+    export = tables.district_year(
+        district,
+        fiscal_year,
+        office_view=sees_every_district(request.user),
+        division_id=parse_int(request.GET.get("division")),
+    )
+    return export_response(export, fmt)
+
+
+@login_required
+@require_GET
+def export_scorecard(request: HtmxHttpRequest, code: str, year: int, fmt: str) -> HttpResponseBase:
+    return export_response(tables.scorecard(scorecard_for_request(request, code, year)), fmt)
+
+
+@office_required
+@require_GET
+def export_matrix(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    return export_response(tables.matrix(matrix_for_request(request)), fmt)
+
+
+@office_required
+@require_GET
+def export_queue(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    return export_response(tables.review_queue(QueueFilter.from_query(request.GET)), fmt)
+
+
+@office_required
+@require_GET
+def export_summary(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    summary = summary_for_request(request)[3]
+    if summary is None:
+        raise Http404
+    return export_response(tables.quarter_summary(summary), fmt)
+
+
+@office_required
+@require_GET
+def export_rankings(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    return export_response(tables.rankings(ranking_for_request(request)), fmt)
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    """Every report of ``?year=`` or, without one, of every year (newest first).
+
+    Streamed, except an Excel file of more rows than can be written while the
+    browser waits: then the page offers to write it in the background (POST)."""
+    years = list(FiscalYear.objects.order_by("-year"))
+    year = parse_int(request.GET.get("year"))
+    if year is not None:
+        years = [y for y in years if y.year == year]
+    if not years:
+        raise Http404
+    rows = tables.report_count(years)
+    if request.method == "POST" and fmt != "xlsx":
+        return HttpResponseNotAllowed(["GET"])
+    if request.method == "POST":
+        job = services.export_job_request(
+            actor=request.user, years=[y.year for y in years], rows=rows
+        )
+        return redirect("export_job", export_id=job.pk)
+    if fmt == "xlsx" and rows > services.XLSX_INLINE_MAX_ROWS:
+        return render(
+            request,
+            "exchange/export_big.html",
+            {"years": years, "rows": rows, "query": request.GET.urlencode()},
+        )
+    return export_response(tables.all_reports(years), fmt)
+
+
+@office_required
+@require_GET
+def export_job(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
+    """A background export's progress, then its download."""
+    job = get_object_or_404(ExportJob, pk=export_id)
+    template = "exchange/export_job.html"
+    if request.htmx:
+        template += "#job"
+    return render(request, template, {"job": job})
+
+
+@office_required
+@require_GET
+def export_job_download(request: HtmxHttpRequest, export_id: int) -> FileResponse:
+    job = get_object_or_404(ExportJob, pk=export_id, status=ExportJob.Status.DONE)
+    name = (
+        PurePath(job.file.name or "reports.xlsx").name.split("_")[0].removesuffix(".xlsx") + ".xlsx"
+    )
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX)

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from districts.models import District, Membership, Role
-from exchange.models import ImportRun
+from exchange.models import ExportJob, ImportRun
 from indicators.models import Assignment, DeadlineExtension, FiscalYear, Indicator
 from printing.models import PrintJob
 from reports.models import (
@@ -94,6 +94,15 @@ RULES = {
     "rollover_page": ADMINISTRATOR,
     "rollover_apply": ADMINISTRATOR,
     "rollover_done": ADMINISTRATOR,
+    "export_district_year": DISTRICT_READ,
+    "export_scorecard": DISTRICT_READ,
+    "export_matrix": OFFICE,
+    "export_queue": OFFICE,
+    "export_summary": OFFICE,
+    "export_rankings": OFFICE,
+    "export_reports": OFFICE,
+    "export_job": OFFICE,
+    "export_job_download": OFFICE,
 }
 
 POST_ONLY = {
@@ -137,6 +146,14 @@ GET_ONLY = {
     "config_export",
     "rollover_page",
     "rollover_done",
+    "export_district_year",
+    "export_scorecard",
+    "export_matrix",
+    "export_queue",
+    "export_summary",
+    "export_rankings",
+    "export_job",
+    "export_job_download",
 }
 
 PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
@@ -209,6 +226,10 @@ def world(personas: Personas) -> World:
     run = ImportRun.objects.create(
         actor=personas.admin, original_name="x.xlsx", status=ImportRun.Status.APPLIED
     )
+    export = ExportJob.objects.create(
+        requested_by=personas.evaluator, years=[2564], status=ExportJob.Status.DONE
+    )
+    export.file.save("reports.xlsx", ContentFile(b"PK"))
     deactivated = get_user_model().objects.create_user("retired", is_active=False)
     Membership.objects.create(
         user=deactivated, role=Role.OFFICER, district=District.objects.get(code=HUAI_KHWANG)
@@ -234,6 +255,8 @@ def world(personas: Personas) -> World:
         "letter_id": letter.pk,
         "job_id": job.pk,
         "run_id": run.pk,
+        "export_id": export.pk,
+        "fmt": "xlsx",  # POST of every report's xlsx queues a background export
     }
     return {"users": users, "values": values}
 
