@@ -51,6 +51,7 @@ def test_evaluator_waits_for_a_big_excel_export(
     office = open_browser()
     office.log_in("evaluator")
     office.goto("/office/")
+    office.page.get_by_text("ดาวน์โหลด Excel / CSV", exact=True).click()  # the folded downloads
     office.page.get_by_role("group", name="รายงานทุกรายการทุกปี: ดาวน์โหลด Excel / CSV").get_by_role(
         "link", name="ดาวน์โหลด Excel"
     ).click()
