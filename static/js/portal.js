@@ -186,8 +186,14 @@
     if (!failed) {
       syncVersion();
     }
-    restoreExplanations();
     announce(settled, failed);
+  });
+  // Put typed explanations and a typed self-assessment back as soon as the new
+  // parts are in (afterSwap runs in the same task as the swap), not at settle
+  // 20 ms later: in between the panel showed the new suggestion instead of what
+  // the officer typed, and a quick reader or a click on submit could take it.
+  document.body.addEventListener("htmx:afterSwap", function () {
+    restoreExplanations();
   });
 
   // A full-page answer with errors (a refused submission) opens on its summary.
