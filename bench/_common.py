@@ -90,6 +90,14 @@ def machine_load() -> str:
     return f"load average {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} CPUs; top: {top}"
 
 
+def publish(lines: list[str], markdown: Path | None) -> None:
+    """Print a benchmark's result and, with ``--markdown FILE``, write it there too."""
+    text = "\n".join(lines)
+    print(text)
+    if markdown:
+        markdown.write_text(text + "\n", encoding="utf-8")
+
+
 def require(condition: object, message: str) -> None:
     """Stop the benchmark with a message (not an assert: it must hold under python -O too)."""
     if not condition:

@@ -819,10 +819,7 @@ def main() -> None:
         f"before: {load_before}",
         f"after: {_common.machine_load()}",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        args.markdown.write_text(text + "\n", encoding="utf-8")
+    _common.publish(lines, args.markdown)
 
 
 if __name__ == "__main__":

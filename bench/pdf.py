@@ -201,10 +201,7 @@ def main() -> None:
             f"{ratio} | {note} |"
         )
     lines += ["", f"before: {load_before}", f"after: {_common.machine_load()}"]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        args.markdown.write_text(text + "\n", encoding="utf-8")
+    _common.publish(lines, args.markdown)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
