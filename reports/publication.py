@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,40 @@ def score_is_public(
         and period is not None
         and is_published(period.assessment_published_on, today)
     )
+
+
+# What of a report leaves the office (public pages, open data, the API, readers'
+# dashboards): only an evaluated report of a published quarter, and only these
+# fields. Evidence files, letters, the evaluator's name and comment, the
+# self-assessment, the suggested score and the history stay inside.
+PUBLIC_REPORT_FIELDS = (
+    "quarter",
+    "result",
+    "score",
+    "full_score",
+    "narrative",
+    "evaluated_at",
+)
+
+
+def published_periods_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """A ``Q`` on ``ReportingPeriod`` (or a relation to one, via ``prefix``) for the
+    quarters whose evaluation is public today."""
+    return Q(
+        **{
+            f"{prefix}assessment_published_on__isnull": False,
+            f"{prefix}assessment_published_on__lte": today or timezone.localdate(),
+        }
+    )
+
+
+def public_reports(reports: QuerySet[Report], today: dt.date | None = None) -> QuerySet[Report]:
+    """The reports that may leave the office: evaluated, scored, and their quarter
+    published by today. The database twin of ``score_is_public``: a row is in this
+    queryset exactly when ``score_is_public`` says True for it."""
+    published = ReportingPeriod.objects.filter(
+        published_periods_q(today),
+        fiscal_year_id=OuterRef("assignment__indicator__fiscal_year_id"),
+        quarter=OuterRef("quarter"),
+    )
+    return reports.filter(Exists(published), status=Status.EVALUATED, score__isnull=False)

@@ -127,3 +127,28 @@ def test_only_the_office_publishes(personas: Personas, scored_unpublished: Repor
     )
     assert ReportingPeriod.objects.get(pk=period.pk).assessment_published_on is None
     assert not PublicationEvent.objects.exists()
+
+
+def test_public_reports_is_the_database_twin_of_score_is_public(
+    personas: Personas, scored_unpublished: Report
+) -> None:
+    """What may leave the office (public pages, open data, the API) is decided by one
+    queryset that agrees with ``score_is_public`` row for row, on any day."""
+    from reports.publication import public_reports, score_is_public
+
+    period = ReportingPeriod.objects.get(fiscal_year__year=2564, quarter=3)
+    today = timezone.localdate()
+    for published_on in (None, today + dt.timedelta(days=1), today):
+        ReportingPeriod.objects.filter(pk=period.pk).update(assessment_published_on=published_on)
+        periods = {
+            (p.fiscal_year_id, p.quarter): p
+            for p in ReportingPeriod.objects.select_related("fiscal_year")
+        }
+        reports = Report.objects.select_related("assignment__indicator")
+        expected = {
+            r.pk
+            for r in reports
+            if score_is_public(r, periods.get((r.assignment.indicator.fiscal_year_id, r.quarter)))
+        }
+        assert set(public_reports(Report.objects.all()).values_list("pk", flat=True)) == expected
+        assert (scored_unpublished.pk in expected) == (published_on == today)
