@@ -90,6 +90,10 @@ earlier(start_id, id, year, depth) AS (
 )
 """
 
+_EARLIER_SELECT = " SELECT start_id, id FROM earlier WHERE depth > 0 ORDER BY start_id, depth"
+# Constants only; the ids and the depth are query parameters.
+_EARLIER_YEARS_QUERY = "WITH RECURSIVE " + EARLIER_YEARS_CTE + _EARLIER_SELECT  # nosec B608
+
 
 def earlier_years(
     assignments: Iterable[Assignment],
@@ -106,10 +110,7 @@ def earlier_years(
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "WITH RECURSIVE "  # noqa: S608
-            + EARLIER_YEARS_CTE
-            + " SELECT start_id, id FROM earlier WHERE depth > 0 ORDER BY start_id, depth",
-            {"start": start, "depth": min(years, EARLIER_YEARS_LIMIT)},
+            _EARLIER_YEARS_QUERY, {"start": start, "depth": min(years, EARLIER_YEARS_LIMIT)}
         )
         chain = cursor.fetchall()
     if not chain:

@@ -669,7 +669,7 @@ def sheet_fingerprint(assignment_id: int) -> str:
         for model, condition in _sheet_sources()
     ]
     sql = (
-        "WITH RECURSIVE ids AS ("  # noqa: S608
+        "WITH RECURSIVE ids AS ("  # noqa: S608  # nosec B608
         " SELECT a.indicator_id, a.district_id, a.division_id, i.fiscal_year_id, d.zone_group_id"
         " FROM indicators_assignment a"
         " JOIN indicators_indicator i ON i.id = a.indicator_id"
@@ -788,13 +788,13 @@ def district_home(
         for q in sorted(deadlines, key=lambda q: (deadlines[q], q))
         if windows[q].lock(today) is None
     ]
-    assignments = list(assignments)
-    earlier = earlier_years_of(assignments, years=HOME_EARLIER_YEARS)
+    loaded = list(assignments)
+    earlier = earlier_years_of(loaded, years=HOME_EARLIER_YEARS)
     rows = []
     # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
     report_url = reverse("report_page", args=[0, 0])  # /assignments/0/q0/
     sheet_url = reverse("assignment_sheet", args=[0])  # /assignments/0/
-    for assignment in assignments:
+    for assignment in loaded:
         reports = {r.quarter: r for r in assignment.reports.all()}
         targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
         quarters = [

@@ -20,8 +20,8 @@ from tests.personas import HUAI_KHWANG, PHRA_NAKHON
 pytestmark = pytest.mark.django_db
 
 
-def years_of(assignment: Assignment, **options: int) -> list[int]:
-    found = earlier_years([assignment], **options).get(assignment.pk, [])
+def years_of(assignment: Assignment, years: int = EARLIER_YEARS_LIMIT) -> list[int]:
+    found = earlier_years([assignment], years=years).get(assignment.pk, [])
     return [a.indicator.fiscal_year.year for a in found]
 
 

@@ -249,7 +249,9 @@ def test_every_copied_assignment_follows_its_source(personas: Personas) -> None:
 def test_an_assignment_already_followed_keeps_its_successor(personas: Personas) -> None:
     source = FiscalYear.objects.get(year=SEED_YEAR)
     later = FiscalYear.objects.get(year=current_fiscal_year())
-    followed = Assignment.objects.filter(indicator__fiscal_year=source).first()
+    followed = Assignment.objects.filter(indicator__fiscal_year=source).select_related("indicator")[
+        0
+    ]
     successor = Assignment.objects.get(
         indicator__fiscal_year=later,
         indicator__code=followed.indicator.code,
