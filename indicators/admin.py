@@ -332,10 +332,10 @@ class AssignmentAdmin(ConfigHistoryMixin, admin.ModelAdmin):
         "indicator__kind",
         WeightSetFilter,
     ]
-    fields = ["indicator", "district", "division", "code", "annual_target", "weight"]
+    fields = ["indicator", "district", "division", "code", "annual_target", "weight", "previous"]
     search_fields = ["code", "indicator__code", "indicator__name", "district__name_th"]
     list_select_related = ["indicator", "district", "division"]
-    autocomplete_fields = ["indicator", "district", "division"]
+    autocomplete_fields = ["indicator", "district", "division", "previous"]
     inlines = [QuarterTargetInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from indicators.fiscal import QUARTERS, fiscal_year_bounds, quarter_bounds
@@ -426,6 +427,41 @@ class ValidationRule(models.Model):
         return f"{self.get_kind_display()} ({self.get_severity_display()})"
 
 
+# Refuses a ``previous`` of another district or of the same or a later fiscal year,
+# however the row is written (the admin, an import, SQL).
+PREVIOUS_CHECK_SQL = """
+    IF NOT EXISTS (
+        SELECT 1
+        FROM indicators_assignment p
+        JOIN indicators_indicator pi ON pi.id = p.indicator_id
+        JOIN indicators_fiscalyear py ON py.id = pi.fiscal_year_id
+        JOIN indicators_indicator ni ON ni.id = NEW.indicator_id
+        JOIN indicators_fiscalyear ny ON ny.id = ni.fiscal_year_id
+        WHERE p.id = NEW.previous_id AND p.district_id = NEW.district_id AND py.year < ny.year
+    ) THEN
+        RAISE EXCEPTION 'assignment_previous_earlier_same_district: % -> %',
+            NEW.id, NEW.previous_id USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+"""
+
+
+def previous_problem(assignment: Assignment) -> str:
+    """Why ``assignment.previous`` cannot be its earlier year, or ""."""
+    previous = assignment.previous
+    if previous is None:
+        return ""
+    if assignment.pk is not None and previous.pk == assignment.pk:
+        return str(_("ตัวชี้วัดเป็นปีก่อนหน้าของตัวเองไม่ได้"))
+    if assignment.district_id is not None and previous.district_id != assignment.district_id:
+        return str(_("ปีก่อนหน้าต้องเป็นตัวชี้วัดของสำนักงานเขตเดียวกัน"))
+    if assignment.indicator_id is not None:
+        year = assignment.indicator.fiscal_year.year
+        if previous.indicator.fiscal_year.year >= year:
+            return str(_("ปีก่อนหน้าต้องเป็นตัวชี้วัดของปีงบประมาณก่อนปี %(year)s") % {"year": year})
+    return ""
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Assignment(models.Model):
     """One indicator for one district in its fiscal year, with its own code and targets."""
@@ -462,6 +498,21 @@ class Assignment(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("เว้นว่างไว้เพื่อใช้น้ำหนักตั้งต้นของตัวชี้วัด น้ำหนักทุกตัวชี้วัดของเขตในปีหนึ่งรวมกันต้องเท่ากับ 100"),
     )
+    # The same indicator of the district in an earlier year, where the code alone does
+    # not say so (indicators.selectors.earlier_years); one successor per predecessor.
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_year",
+        verbose_name=_("ปีก่อนหน้า"),
+        error_messages={"unique": _("ตัวชี้วัดของปีนั้นเป็นปีก่อนหน้าของตัวชี้วัดอื่นอยู่แล้ว")},
+        help_text=_(
+            "ตัวชี้วัดเดียวกันของเขตนี้ในปีงบประมาณก่อน ๆ ใช้เมื่อรหัสตัวชี้วัดเปลี่ยน "
+            "เว้นว่างไว้เพื่อเชื่อมกับตัวชี้วัดรหัสเดียวกันของปีก่อนหน้าโดยอัตโนมัติ"
+        ),
+    )
 
     class Meta:
         ordering = ["district", "indicator__code"]
@@ -483,11 +534,31 @@ class Assignment(models.Model):
                 condition=Q(weight__isnull=True) | Q(weight__gte=0, weight__lte=100),
                 name="assignment_weight_0_to_100",
             ),
+            models.CheckConstraint(
+                condition=~Q(previous=F("pk")), name="assignment_previous_not_itself"
+            ),
+        ]
+        # Same district, an earlier fiscal year: another row's columns, so a trigger,
+        # not a check. It makes a cycle of ``previous`` impossible in the database.
+        triggers = [
+            pgtrigger.Trigger(
+                name="assignment_previous_earlier_same_district",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.Condition("NEW.previous_id IS NOT NULL"),
+                func=PREVIOUS_CHECK_SQL,
+            ),
         ]
 
     def __str__(self) -> str:
         code = f" ({self.code})" if self.code else ""  # codes are issued per year, later
         return f"{self.indicator.code} · {self.district.name_th}{code}"
+
+    def clean(self) -> None:
+        super().clean()
+        problem = previous_problem(self)
+        if problem:
+            raise ValidationError({"previous": problem})
 
     @property
     def effective_weight(self) -> Decimal | None:

@@ -206,9 +206,24 @@ def _copy_steps(indicators: dict[int, int], years: int) -> None:
 
 def _copy_assignments(indicators: dict[int, int]) -> None:
     old = list(Assignment.objects.filter(indicator_id__in=indicators).order_by("id"))
-    # Codes are issued per year and unique per district across years: the import fills them.
+    # One successor per predecessor: an assignment already followed by a later year's
+    # (linked by hand) keeps that one.
+    followed = set(
+        Assignment.objects.filter(previous__in=old).values_list("previous_id", flat=True)
+    )
+    # Codes are issued per year and unique per district across years: the import fills
+    # them, so the new year's assignment is linked to its source by ``previous``.
     new = _insert(
-        Assignment, (_clone(a, indicator_id=indicators[a.indicator_id], code="") for a in old)
+        Assignment,
+        (
+            _clone(
+                a,
+                indicator_id=indicators[a.indicator_id],
+                code="",
+                previous_id=None if a.pk in followed else a.pk,
+            )
+            for a in old
+        ),
     )
     assignments = {o.pk: n.pk for o, n in zip(old, new, strict=True)}
     _insert(

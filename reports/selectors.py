@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -32,7 +33,8 @@ from indicators.models import (
     StrategyNode,
 )
 from indicators.rules import RuleDescription, describe_rule
-from indicators.selectors import fiscal_years
+from indicators.selectors import EARLIER_YEARS_CTE, EARLIER_YEARS_LIMIT, earlier_years, fiscal_years
+from kpi_portal.charts import Chart, Series, line_chart
 from kpi_portal.thaidigits import format_amount
 from reports.editing import district_lock
 from reports.models import (
@@ -101,6 +103,101 @@ class QuarterRow(_ShowsStatus):
 
 
 @dataclass
+class EarlierYear:
+    """One earlier year of an indicator (ผลการดำเนินงานปีก่อน ๆ), on the sheet and, in
+    brief, on the district page: its assignment, quarters and published score."""
+
+    assignment: Assignment
+    rows: list[QuarterRow]
+    url: str  # that year's sheet
+    code_changed: bool  # the indicator had another code that year
+    name_changed: bool  # ... or another name
+
+    @property
+    def year(self) -> int:
+        return self.assignment.indicator.fiscal_year.year
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.assignment.indicator
+
+    @property
+    def annual_result(self) -> Decimal | None:
+        """The year's result as it ended: the last quarter reported with a result."""
+        return next(
+            (
+                r.report.result
+                for r in reversed(self.rows)
+                if r.report and r.report.result is not None
+            ),
+            None,
+        )
+
+    @property
+    def assessment(self) -> QuarterRow | None:
+        """The year's last evaluated quarter; its score shows only once published."""
+        return next(
+            (r for r in reversed(self.rows) if r.report and r.report.status == Status.EVALUATED),
+            None,
+        )
+
+
+def earlier_years_of(
+    assignments: list[Assignment], *, years: int = EARLIER_YEARS_LIMIT
+) -> dict[int, list[EarlierYear]]:
+    """The earlier years of each assignment (``indicators.selectors.earlier_years``),
+    the latest first, with their targets, reports and quarters: five queries however
+    many assignments and years (one when none has an earlier year)."""
+    found = earlier_years(
+        assignments,
+        years=years,
+        queryset=Assignment.objects.select_related("indicator__fiscal_year").prefetch_related(
+            Prefetch(
+                "quarter_targets",
+                queryset=QuarterTarget.objects.order_by("assignment_id", "quarter"),
+            ),
+            Prefetch(
+                "reports",
+                queryset=Report.objects.only(*HOME_REPORT_FIELDS).order_by(
+                    "assignment_id", "quarter"
+                ),
+            ),
+        ),
+    )
+    if not found:
+        return {}
+    periods: dict[int, dict[int, ReportingPeriod]] = {}
+    for period in ReportingPeriod.objects.filter(
+        fiscal_year_id__in={e.indicator.fiscal_year_id for chain in found.values() for e in chain}
+    ):
+        periods.setdefault(period.fiscal_year_id, {})[period.quarter] = period
+    sheet_url = reverse("assignment_sheet", args=[0])  # /assignments/0/
+    by_id = {a.pk: a for a in assignments}
+    result: dict[int, list[EarlierYear]] = {}
+    for start_id, chain in found.items():
+        now = by_id[start_id].indicator
+        rows = []
+        for earlier in chain:
+            targets = {t.quarter: t.target for t in earlier.quarter_targets.all()}
+            reports = {r.quarter: r for r in earlier.reports.all()}
+            year_periods = periods.get(earlier.indicator.fiscal_year_id, {})
+            rows.append(
+                EarlierYear(
+                    assignment=earlier,
+                    rows=[
+                        QuarterRow(q, targets.get(q), reports.get(q), year_periods.get(q))
+                        for q in QUARTERS
+                    ],
+                    url=sheet_url.replace("/0/", f"/{earlier.pk}/", 1),
+                    code_changed=earlier.indicator.code != now.code,
+                    name_changed=earlier.indicator.name != now.name,
+                )
+            )
+        result[start_id] = rows
+    return result
+
+
+@dataclass
 class AssignmentSheet:
     """Everything the indicator detail sheet shows, for the web page and the PDF alike."""
 
@@ -111,6 +208,7 @@ class AssignmentSheet:
     latest_assessment: Report | None
     summary: str
     extra: dict[str, Any] = field(default_factory=dict)
+    earlier: list[EarlierYear] = field(default_factory=list)  # the latest first
 
     @property
     def indicator(self):  # type: ignore[no-untyped-def]
@@ -120,6 +218,31 @@ class AssignmentSheet:
     def rule(self) -> RuleDescription:
         """The scoring rule in words (เกณฑ์การให้คะแนน), as the page and the PDF print it."""
         return describe_rule(self.assignment.indicator)
+
+    @cached_property
+    def trend(self) -> Chart | None:
+        """Results against targets quarter by quarter, from the earliest year shown to
+        this one (the earlier years' chart); None without an earlier year."""
+        if not self.earlier:
+            return None
+        years = [(e.year, e.rows) for e in reversed(self.earlier)]
+        years.append((self.indicator.fiscal_year.year, self.rows))
+        rows = [(year, row) for year, quarters in years for row in quarters]
+        return line_chart(
+            title=_("ผลงานเทียบกับเป้าหมาย ปีงบประมาณ %(first)s–%(last)s")
+            % {"first": years[0][0], "last": years[-1][0]},
+            description=_(
+                "ผลงานและเป้าหมายของแต่ละไตรมาส (ไตรมาส/ปี) ปีละสี่ไตรมาส ไตรมาสที่ยังไม่มีผลงานเว้นว่างไว้"
+            ),
+            categories=[f"{row.quarter}/{year % 100:02d}" for year, row in rows],
+            series=[
+                Series(
+                    str(_("ผลงาน")), [row.report.result if row.report else None for _y, row in rows]
+                ),
+                Series(str(_("เป้าหมาย")), [row.target for _y, row in rows]),
+            ],
+            unit=self.indicator.unit,
+        )
 
     @property
     def latest_result(self) -> Decimal | None:
@@ -197,6 +320,7 @@ def assignment_sheets(assignments: QuerySet[Assignment]) -> list[AssignmentSheet
     )
     if not loaded:
         return []
+    earlier = earlier_years_of(loaded)
     periods: dict[int, dict[int, ReportingPeriod]] = {}
     for period in ReportingPeriod.objects.filter(
         fiscal_year_id__in={a.indicator.fiscal_year_id for a in loaded}
@@ -207,13 +331,17 @@ def assignment_sheets(assignments: QuerySet[Assignment]) -> list[AssignmentSheet
         if any(a.indicator.strategy_nodes.all() for a in loaded)
         else {}
     )
-    return [_sheet(a, periods.get(a.indicator.fiscal_year_id, {}), plan) for a in loaded]
+    return [
+        _sheet(a, periods.get(a.indicator.fiscal_year_id, {}), plan, earlier.get(a.pk, []))
+        for a in loaded
+    ]
 
 
 def _sheet(
     assignment: Assignment,
     periods: dict[int, ReportingPeriod],
     plan: dict[str, StrategyNode],
+    earlier: list[EarlierYear],
 ) -> AssignmentSheet:
     targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
     reports = {r.quarter: r for r in assignment.reports.all()}
@@ -230,6 +358,7 @@ def _sheet(
         strategy_chain=strategy_chain(list(assignment.indicator.strategy_nodes.all()), plan),
         latest_assessment=published[-1] if published else None,
         summary=summary,
+        earlier=earlier,
     )
 
 
@@ -479,6 +608,16 @@ def _sheet_sources() -> list[tuple[type[Any], str]]:
     """Every table the detail sheet is printed from, with the rows that belong to one
     assignment (``%(a)s``); the conditions use the CTE ``ids`` of sheet_fingerprint."""
     reports_of = "report_id IN (SELECT id FROM reports_report WHERE assignment_id = %(a)s)"
+    earlier = "id IN (SELECT id FROM earlier WHERE depth > 0)"
+    earlier_indicators = (
+        "(SELECT indicator_id FROM indicators_assignment"
+        " WHERE id IN (SELECT id FROM earlier WHERE depth > 0))"
+    )
+    earlier_years = (
+        "(SELECT fiscal_year_id FROM indicators_indicator WHERE id IN"
+        " (SELECT indicator_id FROM indicators_assignment"
+        " WHERE id IN (SELECT id FROM earlier WHERE depth > 0)))"
+    )
     return [
         (Assignment, "id = %(a)s"),
         (Indicator, "id = (SELECT indicator_id FROM ids)"),
@@ -503,6 +642,15 @@ def _sheet_sources() -> list[tuple[type[Any], str]]:
         (StepProgress, reports_of),
         (LetterReference, reports_of),
         (EvidenceFile, reports_of),
+        # The earlier years' section: the rows of each year the CTE ``earlier``
+        # (indicators.selectors.EARLIER_YEARS_CTE) follows, so that a new link, a
+        # changed code or an earlier year's report prints the sheet anew.
+        (Assignment, earlier),
+        (Indicator, "id IN " + earlier_indicators),
+        (FiscalYear, "id IN " + earlier_years),
+        (ReportingPeriod, "fiscal_year_id IN " + earlier_years),
+        (QuarterTarget, "assignment_" + earlier),
+        (Report, "assignment_" + earlier),
     ]
 
 
@@ -521,22 +669,28 @@ def sheet_fingerprint(assignment_id: int) -> str:
         for model, condition in _sheet_sources()
     ]
     sql = (
-        "WITH ids AS ("  # noqa: S608
+        "WITH RECURSIVE ids AS ("  # noqa: S608  # nosec B608
         " SELECT a.indicator_id, a.district_id, a.division_id, i.fiscal_year_id, d.zone_group_id"
         " FROM indicators_assignment a"
         " JOIN indicators_indicator i ON i.id = a.indicator_id"
         " JOIN districts_district d ON d.id = a.district_id"
-        " WHERE a.id = %(a)s)"
-        f" SELECT md5(concat_ws('#', {', '.join(parts)}))"  # nosec B608
+        " WHERE a.id = %(a)s), "
+        + EARLIER_YEARS_CTE
+        + f" SELECT md5(concat_ws('#', {', '.join(parts)}))"  # nosec B608
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"a": assignment_id})
+        cursor.execute(
+            sql, {"a": assignment_id, "start": [assignment_id], "depth": EARLIER_YEARS_LIMIT}
+        )
         row = cursor.fetchone()
     return str(row[0])
 
 
 # The report fields the district home shows (status chips, scores, latest result).
 HOME_REPORT_FIELDS = ("id", "assignment_id", "quarter", "status", "result", "score", "full_score")
+# How many earlier years each row of the district home shows in brief (the sheet has
+# them all).
+HOME_EARLIER_YEARS = 3
 
 
 @dataclass
@@ -547,6 +701,7 @@ class HomeRow:
     next_deadline: dt.date | None
     overdue: bool
     sheet_url: str = ""
+    earlier: list[EarlierYear] = field(default_factory=list)  # in brief: HOME_EARLIER_YEARS
 
     @property
     def days_left(self) -> int | None:
@@ -633,11 +788,13 @@ def district_home(
         for q in sorted(deadlines, key=lambda q: (deadlines[q], q))
         if windows[q].lock(today) is None
     ]
+    loaded = list(assignments)
+    earlier = earlier_years_of(loaded, years=HOME_EARLIER_YEARS)
     rows = []
     # Reversed once and filled in: 500 {% url %} tags were a tenth of the page.
     report_url = reverse("report_page", args=[0, 0])  # /assignments/0/q0/
     sheet_url = reverse("assignment_sheet", args=[0])  # /assignments/0/
-    for assignment in assignments:
+    for assignment in loaded:
         reports = {r.quarter: r for r in assignment.reports.all()}
         targets = {t.quarter: t.target for t in assignment.quarter_targets.all()}
         quarters = [
@@ -670,6 +827,7 @@ def district_home(
                 min(upcoming, default=None),
                 overdue,
                 sheet_url=sheet_url.replace("/0/", f"/{assignment.pk}/", 1),
+                earlier=earlier.get(assignment.pk, []),
             )
         )
     # Overdue first, then the nearest deadline, then indicator code.

@@ -226,3 +226,44 @@ def test_the_history_records_every_insert_and_who_made_it(personas: Personas) ->
         assert users == {personas.admin.pk}, model
         services = {e.pgh_context.metadata["service"] for e in events}
         assert services == {"fiscal_year_rollover"}, model
+
+
+def test_every_copied_assignment_follows_its_source(personas: Personas) -> None:
+    source = FiscalYear.objects.get(year=SEED_YEAR)
+    target = fiscal_year_rollover(source=source, target_year=SEED_YEAR + 1, actor=personas.admin)
+    old = {
+        (a.district_id, a.indicator.code): a.pk
+        for a in Assignment.objects.filter(indicator__fiscal_year=source).select_related(
+            "indicator"
+        )
+    }
+    new = list(Assignment.objects.filter(indicator__fiscal_year=target).select_related("indicator"))
+    assert new and {a.previous_id for a in new} == set(old.values())
+    for assignment in new:
+        assert assignment.previous_id == old[(assignment.district_id, assignment.indicator.code)]
+    # The history keeps the link too.
+    event = Assignment.pgh_event_model.objects.get(pgh_obj=new[0], pgh_label="insert")  # type: ignore[attr-defined]
+    assert event.previous_id == new[0].previous_id
+
+
+def test_an_assignment_already_followed_keeps_its_successor(personas: Personas) -> None:
+    source = FiscalYear.objects.get(year=SEED_YEAR)
+    later = FiscalYear.objects.get(year=current_fiscal_year())
+    followed = Assignment.objects.filter(indicator__fiscal_year=source).select_related("indicator")[
+        0
+    ]
+    successor = Assignment.objects.get(
+        indicator__fiscal_year=later,
+        indicator__code=followed.indicator.code,
+        district_id=followed.district_id,
+    )
+    Assignment.objects.filter(pk=successor.pk).update(previous=followed)
+    target = fiscal_year_rollover(source=source, target_year=SEED_YEAR + 1, actor=personas.admin)
+    copy = Assignment.objects.get(
+        indicator__fiscal_year=target,
+        indicator__code=followed.indicator.code,
+        district_id=followed.district_id,
+    )
+    assert copy.previous_id is None
+    successor.refresh_from_db()
+    assert successor.previous_id == followed.pk
