@@ -115,8 +115,8 @@ COLUMNS: tuple[Field, ...] = (
 HEADER = tuple(column.name for column in COLUMNS)
 
 
-def _percent(score: Decimal, full: Decimal) -> Decimal | None:
-    if not full:
+def _percent(score: Decimal | None, full: Decimal) -> Decimal | None:
+    if score is None or not full:
         return None
     return (score * 100 / full).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
 

@@ -9,6 +9,7 @@ visitor, cached by the public version, no cookies); the data comes from
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -254,23 +255,22 @@ def opendata_csv(request: HttpRequest, year: int) -> HttpResponseBase:
 def opendata_json(request: HttpRequest, year: int) -> HttpResponseBase:
     as_public_visitor(request, settings.LANGUAGE_CODE)
     fiscal_year = public_year(year, list(published_years()))
-    with translation.override(settings.LANGUAGE_CODE):
-        chunks = opendata.json_chunks(
-            fiscal_year,
-            schema_url=request.build_absolute_uri(reverse("opendata_schema")),
-            csv_url=request.build_absolute_uri(reverse("opendata_csv", args=[year])),
-        )
-        response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in _thai(chunks)),
-            content_type="application/json; charset=utf-8",
-        )
+    chunks = opendata.json_chunks(
+        fiscal_year,
+        schema_url=request.build_absolute_uri(reverse("opendata_schema")),
+        csv_url=request.build_absolute_uri(reverse("opendata_csv", args=[year])),
+    )
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in _in_thai(chunks)),
+        content_type="application/json; charset=utf-8",
+    )
     return _file_headers(response, f"results-{year}.json")
 
 
-def _thai(chunks: object) -> object:
-    # The stream is consumed after the view returns, outside any override.
+def _in_thai(chunks: Iterator[str]) -> Iterator[str]:
+    # The stream is written after the view has returned, outside any override.
     with translation.override(settings.LANGUAGE_CODE):
-        yield from chunks  # type: ignore[misc]
+        yield from chunks
 
 
 def _json(request: HttpRequest, data: object, name: str) -> HttpResponseBase:

@@ -107,7 +107,9 @@ def _mark(report: Report, tag: str, *, status: str, score: Decimal | None) -> li
         content_type="application/pdf",
         size=14,
     )
-    secrets = [f"ZQX{part}{tag}" for part in ("NARRATIVE", "COMMENT", "REASON", "NUMBER", "LETTER", "FILE")]
+    secrets = [
+        f"ZQX{part}{tag}" for part in ("NARRATIVE", "COMMENT", "REASON", "NUMBER", "LETTER", "FILE")
+    ]
     return [*secrets, *forms(result), *(forms(score) if score is not None else [])]
 
 
@@ -124,7 +126,9 @@ def secrets(personas: Personas) -> list[str]:
     q4, _ = Report.objects.get_or_create(assignment=hk, quarter=4, defaults={"full_score": 100})
     found += _mark(q4, "UNPUBLISHED", status=Status.EVALUATED, score=Decimal("71.37"))
     # Handed in, not evaluated; and a draft.
-    submitted, _ = Report.objects.get_or_create(assignment=pn, quarter=4, defaults={"full_score": 100})
+    submitted, _ = Report.objects.get_or_create(
+        assignment=pn, quarter=4, defaults={"full_score": 100}
+    )
     found += _mark(submitted, "SUBMITTED", status=Status.SUBMITTED, score=None)
 
     # The current year: its first quarter published only from tomorrow.
@@ -132,10 +136,16 @@ def secrets(personas: Personas) -> list[str]:
     ReportingPeriod.objects.filter(fiscal_year=current, quarter=1).update(
         assessment_published_on=timezone.localdate() + dt.timedelta(days=1)
     )
-    hk_now = Assignment.objects.get(district__code=HUAI_KHWANG, indicator__fiscal_year=current, indicator__code=hk.indicator.code)
+    hk_now = Assignment.objects.get(
+        district__code=HUAI_KHWANG,
+        indicator__fiscal_year=current,
+        indicator__code=hk.indicator.code,
+    )
     tomorrow = Report.objects.create(assignment=hk_now, quarter=1, full_score=100)
     found += _mark(tomorrow, "TOMORROW", status=Status.EVALUATED, score=Decimal("64.29"))
-    pn_now = Assignment.objects.filter(district__code=PHRA_NAKHON, indicator__fiscal_year=current).first()
+    pn_now = Assignment.objects.filter(
+        district__code=PHRA_NAKHON, indicator__fiscal_year=current
+    ).first()
     assert pn_now is not None
     draft = Report.objects.create(assignment=pn_now, quarter=1, full_score=100)
     found += _mark(draft, "DRAFT", status=Status.DRAFT, score=None)
@@ -153,7 +163,10 @@ def secrets(personas: Personas) -> list[str]:
         suggested_score=Decimal("23.45"),
     )
     LetterReference.objects.create(
-        report=q3, number="ZQXNUMBERPUBLISHED", dated=dt.date(2021, 6, 1), title="ZQXLETTERPUBLISHED"
+        report=q3,
+        number="ZQXNUMBERPUBLISHED",
+        dated=dt.date(2021, 6, 1),
+        title="ZQXLETTERPUBLISHED",
     )
     EvidenceFile.objects.create(
         report=q3,
@@ -187,7 +200,6 @@ def test_the_public_urls_are_the_known_ones_and_more_would_be_fetched() -> None:
 def test_no_public_url_shows_anything_unpublished_or_internal(
     secrets: list[str], personas: Personas
 ) -> None:
-    hk = Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
     current = current_fiscal_year()
     values: dict[str, list[object]] = {
         "pk": list(
@@ -262,7 +274,9 @@ def test_public_pages_link_nowhere_inside_but_the_login(hk_sheet: Assignment) ->
         inside = {
             link
             for link in links
-            if not link.startswith(("/public/", "/opendata/", "/static/", "https://creativecommons.org/"))
+            if not link.startswith(
+                ("/public/", "/opendata/", "/static/", "https://creativecommons.org/")
+            )
             and link != reverse("login")
         }
         assert inside == set(), (url, inside)
