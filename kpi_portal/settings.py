@@ -214,7 +214,7 @@ CACHES = {
         "TIMEOUT": env_int("PUBLIC_CACHE_SECONDS", default=60 * 60),
         # Bounded memory: LocMem culls a third of its entries when it is full.
         **(
-            {"OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_CACHE_MAX_ENTRIES", default=3000)}}
+            {"OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_CACHE_MAX_ENTRIES", default=1000)}}
             if _PUBLIC_CACHE_BACKEND.endswith("LocMemCache")
             else {}
         ),
