@@ -25,6 +25,7 @@ class Page:
     name: str
     url: str
     user: Any
+    before: Any = None  # called before every request (e.g. empty a cache: a cold page)
 
 
 @dataclass
@@ -51,10 +52,14 @@ def measure(client: Any, page: Page, runs: int, warmups: int) -> Result:
         size = len(response.content)
     samples = []
     for _ in range(runs):
+        if page.before is not None:
+            page.before()
         start = time.perf_counter()
         response = client.get(page.url, secure=True)
         samples.append((time.perf_counter() - start) * 1000)
         _common.require(response.status_code == 200, f"{page.url} answered {response.status_code}")
+    if page.before is not None:
+        page.before()
     with CaptureQueriesContext(connection) as captured:
         client.get(page.url, secure=True)
     return Result(page, _common.Stats.of(samples), len(captured.captured_queries), size)
@@ -121,6 +126,27 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
             f"/office/rankings/?year={last_full.year}&quarter=4&view=zones",
             evaluator,
         ),
+        *public_pages(district.code, assignment.pk, last_full.year),
+    ]
+
+
+def public_pages(code: str, pk: int, year: int) -> list[Page]:
+    """The public pages (no login), cold (the public cache emptied before each request)
+    and cached."""
+    from django.core.cache import caches
+
+    def cold() -> None:
+        caches["public"].clear()
+
+    pages = [
+        ("public city overview", f"/public/?year={year}&quarter=4"),
+        (f"public district {code}", f"/public/districts/{code}/?year={year}&quarter=4"),
+        ("public sheet", f"/public/assignments/{pk}/"),
+    ]
+    return [
+        *(Page(f"{name} (cold)", url, None, cold) for name, url in pages),
+        *(Page(f"{name} (cached)", url, None) for name, url in pages),
+        Page("open data index (cached)", "/opendata/", None),
     ]
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "evaluation",
     "printing",
     "exchange",
+    "public",
     "demo",
 ]
 
@@ -190,6 +191,10 @@ if SCORECARD_UNREPORTED not in ("zero", "omit"):
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Which cache keeps the rendered public pages ("public" below).
+_PUBLIC_CACHE_BACKEND = env_str(
+    "PUBLIC_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"
+)
 # Rendered PDFs are cached by a digest of the data they show (printing/pdf.py);
 # a file cache is shared by every gunicorn worker on the machine.
 CACHES = {
@@ -199,7 +204,24 @@ CACHES = {
         "LOCATION": env_str("PDF_CACHE_DIR", default=str(BASE_DIR / "var" / "pdf-cache")),
         "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", default=5000)},
     },
+    # Rendered public pages (public/cache.py), keyed by the public version. LocMem
+    # is per process; production with several workers should point this at a shared
+    # cache (PUBLIC_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache,
+    # PUBLIC_CACHE_LOCATION=redis://...) so that one worker renders for all.
+    "public": {
+        "BACKEND": _PUBLIC_CACHE_BACKEND,
+        "LOCATION": env_str("PUBLIC_CACHE_LOCATION", default="public-pages"),
+        "TIMEOUT": env_int("PUBLIC_CACHE_SECONDS", default=60 * 60),
+        # Bounded memory: LocMem culls a third of its entries when it is full.
+        **(
+            {"OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_CACHE_MAX_ENTRIES", default=1000)}}
+            if _PUBLIC_CACHE_BACKEND.endswith("LocMemCache")
+            else {}
+        ),
+    },
 }
+# How long a browser or a CDN may keep a public page (Cache-Control: public, max-age).
+PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", default=60)
 
 # Background work (booklets, quarter summaries) through Django's tasks framework,
 # queued in PostgreSQL and run by `manage.py db_worker` (no extra server).

@@ -43,4 +43,5 @@ urlpatterns = [
     path("prints/", include("printing.urls")),
     path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
+    path("", include("public.urls")),
 ]

@@ -7,6 +7,7 @@ that went in: printing.pdf_text fixes WeasyPrint's mapping of SARA AM.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -109,11 +110,37 @@ def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True) -> bytes:
     return pdf
 
 
-def render_sheet_pdf(sheet: AssignmentSheet, *, thai_digits: bool = True) -> bytes:
-    """The detail sheet rendered now, without the cache."""
+def render_sheet_pdf(
+    sheet: AssignmentSheet, *, thai_digits: bool = True, public: bool = False
+) -> bytes:
+    """The detail sheet rendered now, without the cache (``public``: the public
+    sheet's template switches, no self-assessment, evaluator or evidence)."""
     return html_to_pdf(
-        _print_html("print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits})
+        _print_html(
+            "print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits, "public": public}
+        )
     )
+
+
+def public_sheet_pdf(
+    assignment_id: int,
+    load: Callable[[], AssignmentSheet],
+    *,
+    version: str,
+    thai_digits: bool = True,
+) -> bytes:
+    """The public sheet (``public.selectors.public_sheet``, which ``load`` returns) as a
+    PDF, cached under its own key: the public version (anything public changed, or a
+    new day) rather than the sheet's fingerprint, and a prefix of its own, so the
+    internal sheet's cache never answers a public request nor the other way round."""
+    key = f"public-sheet-pdf:v1:{assignment_id}:{int(thai_digits)}:{version}"
+    store = caches["pdf"]
+    cached: bytes | None = store.get(key)
+    if cached is not None:
+        return cached
+    pdf = render_sheet_pdf(load(), thai_digits=thai_digits, public=True)
+    store.set(key, pdf, timeout=60 * 60 * 24)
+    return pdf
 
 
 def booklet_pdf(

@@ -103,6 +103,16 @@ RULES = {
     "export_reports": OFFICE,
     "export_job": OFFICE,
     "export_job_download": OFFICE,
+    "public_home": PUBLIC,
+    "public_language": PUBLIC,
+    "public_district": PUBLIC,
+    "public_sheet": PUBLIC,
+    "public_sheet_pdf": PUBLIC,
+    "opendata_index": PUBLIC,
+    "opendata_catalog": PUBLIC,
+    "opendata_schema": PUBLIC,
+    "opendata_csv": PUBLIC,
+    "opendata_json": PUBLIC,
 }
 
 POST_ONLY = {

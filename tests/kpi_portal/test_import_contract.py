@@ -17,6 +17,7 @@ PACKAGES = [
     "evaluation",
     "printing",
     "exchange",
+    "public",
     "demo",
 ]
 
