@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
 
 from api import docs, selectors
@@ -215,7 +215,9 @@ def list_districts(request: HttpRequest, params: Query[DistrictFilter]) -> dict[
     description=docs.DISTRICT_DETAIL,
     openapi_extra=docs.example("get_district"),
 )
-def get_district(request: HttpRequest, code: str) -> Any:
+def get_district(
+    request: HttpRequest, code: str = Path(..., max_length=4, description=docs.CODE_TEXT)
+) -> Any:
     found = selectors.districts(_caller(request).district_ids, code).first()
     if found is None:
         return _not_found(request, LookupError(code))
