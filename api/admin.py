@@ -24,7 +24,7 @@ class ApiTokenForm(forms.ModelForm):
         widgets = {"districts": forms.CheckboxSelectMultiple}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("all_districts") and not data.get("districts"):
             raise forms.ValidationError(
                 _("เลือกสำนักงานเขตที่โทเคนนี้อ่านได้อย่างน้อยหนึ่งเขต หรือเลือก “อ่านได้ทุกเขต”")

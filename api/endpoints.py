@@ -76,7 +76,7 @@ def _error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    details = [
+    details: list[dict[str, object]] = [
         {"parameter": str(error.get("loc", ["", ""])[-1]), "problem": str(error.get("msg", ""))}
         for error in exc.errors
     ]
@@ -262,9 +262,7 @@ def list_indicators(request: HttpRequest, params: Query[IndicatorFilter]) -> dic
     openapi_extra=docs.example("list_results"),
 )
 def list_results(request: HttpRequest, params: Query[ResultFilter]) -> dict[str, Any]:
-    rows = selectors.results(
-        _caller(request).district_ids, _filters(params), timezone.localdate()
-    )
+    rows = selectors.results(_caller(request).district_ids, _filters(params), timezone.localdate())
     return page(request, rows, params.limit, params.offset)
 
 
@@ -297,4 +295,3 @@ def list_scores(request: HttpRequest, params: Query[ScoreFilter]) -> dict[str, A
         for row in selectors.district_scores(_caller(request).district_ids, _filters(params))
     ]
     return page(request, rows, params.limit, params.offset)
-

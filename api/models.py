@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: Every token starts with this, so a leaked one is easy to recognise in logs and code.
-TOKEN_PREFIX = "kpi_"
+TOKEN_PREFIX = "kpi_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 
 
 # Who may read what leaves the office: every issue, scope and revocation is kept.
@@ -63,9 +63,7 @@ class ApiToken(models.Model):
         help_text=_("ใช้ได้ถึงสิ้นวันนี้ (เวลากรุงเทพฯ) เว้นว่างไว้: ไม่มีวันหมดอายุ"),
     )
     revoked_at = models.DateTimeField(_("เพิกถอนเมื่อ"), null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(
-        _("ใช้ล่าสุดเมื่อ"), null=True, blank=True, editable=False
-    )
+    last_used_at = models.DateTimeField(_("ใช้ล่าสุดเมื่อ"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

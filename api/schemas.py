@@ -13,9 +13,7 @@ from ninja import Field, Schema
 
 
 class ErrorBody(Schema):
-    code: str = Field(
-        description="รหัสข้อผิดพลาดที่โปรแกรมใช้ตรวจได้ เช่น token_invalid, rate_limited"
-    )
+    code: str = Field(description="รหัสข้อผิดพลาดที่โปรแกรมใช้ตรวจได้ เช่น token_invalid, rate_limited")
     message: str = Field(description="ข้อความภาษาไทย")
     message_en: str = Field(description="ข้อความภาษาอังกฤษ")
     details: list[dict[str, object]] | None = Field(

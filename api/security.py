@@ -148,7 +148,7 @@ class RateLimited(ApiError):
         super().__init__(
             429,
             "rate_limited",
-            "ส่งคำขอเกินจำนวนที่กำหนด กรุณารอ %(seconds)s วินาทีแล้วลองใหม่" % {"seconds": state.reset},
+            f"ส่งคำขอเกินจำนวนที่กำหนด กรุณารอ {state.reset} วินาทีแล้วลองใหม่",
             f"Too many requests. Wait {state.reset} seconds and try again.",
             retry_after=state.reset,
         )

@@ -127,14 +127,14 @@ class ScoreRow:
     indicators_unscored: int
 
 
-def district_scores(
-    scope: Scope, filters: Filters, today: dt.date | None = None
-) -> list[ScoreRow]:
+def district_scores(scope: Scope, filters: Filters, today: dt.date | None = None) -> list[ScoreRow]:
     """Each district's weighted score and rank in each published quarter of one year
     (``filters.year`` is required: the rankings are computed per quarter, four
     queries each, so a year bounds the work). Ranks are among all districts, as the
     office publishes them; only the districts in scope are listed."""
     today = today or timezone.localdate()
+    if filters.year is None:
+        return []
     year = FiscalYear.objects.filter(year=filters.year).first()
     if year is None:
         return []
@@ -167,4 +167,3 @@ def district_scores(
                 )
             )
     return rows
-

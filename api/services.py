@@ -29,9 +29,7 @@ def token_hash(secret: str) -> str:
 
 @audited
 @transaction.atomic
-def api_token_create(
-    *, token: ApiToken, districts: Iterable[District], actor: Any
-) -> str:
+def api_token_create(*, token: ApiToken, districts: Iterable[District], actor: Any) -> str:
     """Issue ``token`` (unsaved, its agency, contact, scope flag and expiry filled in)
     for the chosen districts, and return its secret: the only time anyone sees it."""
     chosen = list(districts)

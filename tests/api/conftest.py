@@ -21,7 +21,7 @@ from api.services import api_token_create
 from districts.models import District
 from indicators.models import Assignment, ReportingPeriod
 from reports.models import Report, Status
-from tests.personas import HUAI_KHWANG, PHRA_NAKHON, SEED_YEAR, Personas
+from tests.personas import PHRA_NAKHON, SEED_YEAR, Personas
 
 #: Strings that must never appear in any answer of the API.
 MARKERS = {
@@ -107,15 +107,31 @@ def world(personas: Personas) -> World:
     hk = _hk_assignment()
     pn = _pn_assignment()
     evaluated = {"status": Status.EVALUATED, "evaluated_at": timezone.now(), "full_score": 100}
-    _report(hk, 1, result=Decimal(HK_PUBLIC_RESULT), score=Decimal(80), **evaluated, **secret_fields)
-    _report(hk, 2, status=Status.SUBMITTED, result=Decimal(MARKERS["submitted"]), score=None,
-            evaluator_comment=MARKERS["comment"])
-    _report(hk, 3, result=Decimal(MARKERS["tomorrow"]), score=Decimal(77), **evaluated,
-            **secret_fields)
-    _report(hk, 4, result=Decimal(MARKERS["unpublished"]), score=Decimal(66), **evaluated,
-            **secret_fields)
-    _report(pn, 1, result=Decimal(PN_PUBLIC_RESULT), score=Decimal(90), **evaluated,
-            **secret_fields)
+    _report(
+        hk, 1, result=Decimal(HK_PUBLIC_RESULT), score=Decimal(80), **evaluated, **secret_fields
+    )
+    _report(
+        hk,
+        2,
+        status=Status.SUBMITTED,
+        result=Decimal(MARKERS["submitted"]),
+        score=None,
+        evaluator_comment=MARKERS["comment"],
+    )
+    _report(
+        hk, 3, result=Decimal(MARKERS["tomorrow"]), score=Decimal(77), **evaluated, **secret_fields
+    )
+    _report(
+        hk,
+        4,
+        result=Decimal(MARKERS["unpublished"]),
+        score=Decimal(66),
+        **evaluated,
+        **secret_fields,
+    )
+    _report(
+        pn, 1, result=Decimal(PN_PUBLIC_RESULT), score=Decimal(90), **evaluated, **secret_fields
+    )
     # Every other report of a quarter not public today carries the marker too.
     Report.objects.filter(
         assignment__indicator__fiscal_year__year=SEED_YEAR, quarter__in=[3, 4]

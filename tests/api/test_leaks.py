@@ -21,6 +21,7 @@ def _no_rate_limit(settings: Any) -> None:
     # Hundreds of requests in a few seconds: the limits have their own tests.
     settings.API_RATE_PER_MINUTE = settings.API_RATE_PER_DAY = 1_000_000
 
+
 FILTERS: dict[str, list[Any]] = {
     "year": [None, SEED_YEAR],
     "quarter": [None, 2, 3, 4],
@@ -97,9 +98,7 @@ def test_results_carry_only_public_fields_and_configuration(world: World) -> Non
         "weight",
     }
     assert set(rows[0]) <= set(PUBLIC_REPORT_FIELDS) | configuration
-    assert not {"evaluator_comment", "self_score", "suggested_score", "score_reason"} & set(
-        rows[0]
-    )
+    assert not {"evaluator_comment", "self_score", "suggested_score", "score_reason"} & set(rows[0])
 
 
 def test_a_quarter_published_tomorrow_is_not_listed(world: World) -> None:

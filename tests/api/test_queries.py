@@ -37,11 +37,14 @@ def _grow(world: World, districts: int) -> None:
     """More districts, each assigned every indicator of the year, with published,
     evaluated reports and quarter targets, all within the scoped token's scope too."""
     indicators = list(Indicator.objects.filter(fiscal_year__year=SEED_YEAR))
-    zone = ZoneGroup.objects.first()
+    zone = ZoneGroup.objects.order_by("position")[0]
     start = District.objects.count()
     for n in range(districts):
         district = District.objects.create(
-            code=f"9{start + n:03d}", name_th=f"เขตทดสอบ{start + n}", name_en=f"Test {start + n}", zone_group=zone
+            code=f"9{start + n:03d}",
+            name_th=f"เขตทดสอบ{start + n}",
+            name_en=f"Test {start + n}",
+            zone_group=zone,
         )
         world.hk_token.districts.add(district)  # the scoped token reads them too
         for i, indicator in enumerate(indicators):

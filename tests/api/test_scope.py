@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.services import api_token_create
 from api.models import ApiToken
+from api.services import api_token_create
 from districts.models import District
 from tests.api.conftest import World, call, issue
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON, SEED_YEAR, Personas
@@ -65,7 +65,5 @@ def test_a_two_district_token_sees_both_and_no_third(world: World, personas: Per
 
 def test_an_every_district_token_keeps_no_district_list(personas: Personas) -> None:
     token = ApiToken(agency="ก", contact_email="a@example.go.th", all_districts=True)
-    api_token_create(
-        token=token, districts=list(District.objects.all()[:2]), actor=personas.admin
-    )
+    api_token_create(token=token, districts=list(District.objects.all()[:2]), actor=personas.admin)
     assert token.districts.count() == 0
