@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "printing",
     "exchange",
     "public",
+    "api",
     "demo",
 ]
 
@@ -279,3 +280,12 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "kpi_portal.views.csrf_failure"
+
+# The agencies' API (api/): requests per token per minute and per Bangkok day,
+# counted in this cache (a shared one in production, so every worker counts),
+# and the page sizes of its lists.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", default=60)
+API_RATE_PER_DAY = env_int("API_RATE_PER_DAY", default=10_000)
+API_RATE_CACHE = env_str("API_RATE_CACHE", default="default")
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", default=100)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", default=1000)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("office/", include("evaluation.urls")),
     path("prints/", include("printing.urls")),
     path("exchange/", include("exchange.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", include("public.urls")),
 ]

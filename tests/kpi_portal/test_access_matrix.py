@@ -45,6 +45,10 @@ OFFICE = "office"  # the evaluation office only; district staff get 403
 OWN_JOBS = "own_jobs"  # whoever asked for the print job, and the office
 ADMIN = "admin"  # Django admin: staff only
 ADMINISTRATOR = "administrator"  # the office's administrators only; evaluators get 403 too
+# The agencies' API authenticates by bearer token, never by the session: every persona's
+# session gets 401 on GET (tests/api covers the tokens), 405 on anything else.
+API_TOKEN = "api_token"
+API_ROOT = "api_root"  # ninja's name for /api/v1/ itself, to build URLs from: 404 to all
 
 RULES = {
     "home": SIGNED_IN,
@@ -113,6 +117,15 @@ RULES = {
     "opendata_schema": PUBLIC,
     "opendata_csv": PUBLIC,
     "opendata_json": PUBLIC,
+    "api_docs": PUBLIC,
+    "api_v1:openapi-json": PUBLIC,
+    "api_v1:api-root": API_ROOT,
+    "api_v1:fiscal_years": API_TOKEN,
+    "api_v1:districts": API_TOKEN,
+    "api_v1:district": API_TOKEN,
+    "api_v1:indicators": API_TOKEN,
+    "api_v1:results": API_TOKEN,
+    "api_v1:scores": API_TOKEN,
 }
 
 POST_ONLY = {
@@ -303,6 +316,10 @@ def expected(name: str, persona: str, method: str) -> set[int]:
     allowed = {200, 302, 422}
     if rule == PUBLIC:
         return {200, 302, 405}
+    if rule == API_TOKEN:
+        return {401} if method == "get" else {405}
+    if rule == API_ROOT:
+        return {404}
     if persona in ("anonymous", "deactivated"):
         return {302}
     wrong_method = (method == "get" and name in POST_ONLY) or (

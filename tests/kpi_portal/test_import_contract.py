@@ -5,20 +5,15 @@ from __future__ import annotations
 import shutil
 import subprocess  # nosec B404 - runs the project's own lint-imports
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = [
-    "kpi_portal",
-    "districts",
-    "indicators",
-    "reports",
-    "evaluation",
-    "printing",
-    "exchange",
-    "public",
-    "demo",
+# Every package the contract names, as pyproject.toml lists them (a new app is
+# copied too, or the copy would fail for the wrong reason).
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+    "root_packages"
 ]
 
 
