@@ -29,7 +29,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.utils.html import escape
@@ -64,6 +64,7 @@ FONT_SIZE = 13
 LEGEND_FONT_SIZE = 13
 
 _ids = itertools.count(1)
+_TWO_PLACES = Decimal("0.01")
 
 
 def _next_id() -> str:
@@ -132,7 +133,7 @@ class Chart:
         """A figure as the chart prints it: 97.5, 100, 3.46; None as an en dash."""
         if value is None:
             return EMPTY_AMOUNT
-        text = format_score(_decimal(value).quantize(Decimal("0.01")))
+        text = format_score(_decimal(value).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP))
         return to_thai_digits(text) if self.thai_digits else text
 
     @property
