@@ -42,5 +42,6 @@ urlpatterns = [
     path("office/", include("evaluation.urls")),
     path("prints/", include("printing.urls")),
     path("exchange/", include("exchange.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
