@@ -45,6 +45,8 @@ OFFICE = "office"  # the evaluation office only; district staff get 403
 OWN_JOBS = "own_jobs"  # whoever asked for the print job, and the office
 ADMIN = "admin"  # Django admin: staff only
 ADMINISTRATOR = "administrator"  # the office's administrators only; evaluators get 403 too
+DASHBOARD = "dashboard"  # anyone with a role: readers, the office, district staff
+DASHBOARD_DISTRICT = "dashboard_district"  # readers, the office, and the district's own staff
 
 RULES = {
     "home": SIGNED_IN,
@@ -103,6 +105,8 @@ RULES = {
     "export_reports": OFFICE,
     "export_job": OFFICE,
     "export_job_download": OFFICE,
+    "dashboard_city": DASHBOARD,
+    "dashboard_district": DASHBOARD_DISTRICT,
 }
 
 POST_ONLY = {
@@ -154,9 +158,20 @@ GET_ONLY = {
     "export_rankings",
     "export_job",
     "export_job_download",
+    "dashboard_city",
+    "dashboard_district",
 }
 
-PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "head_a",
+    "evaluator",
+    "admin",
+    "deactivated",
+    "reader",
+]
 
 
 @dataclass(frozen=True)
@@ -242,6 +257,7 @@ def world(personas: Personas) -> World:
         "evaluator": personas.evaluator,
         "admin": personas.admin,
         "deactivated": deactivated,
+        "reader": personas.reader,
     }
     values: dict[str, int | str] = {
         "pk": hk.pk,
@@ -305,8 +321,15 @@ def expected(name: str, persona: str, method: str) -> set[int]:
     if wrong_method:
         return {405}
     if rule == SIGNED_IN:
-        return allowed | {403}
-    if persona == "officer_b" and rule in (DISTRICT_READ, DISTRICT_WRITE):
+        # The prints page has nothing for a reader (no district, not the office): 404.
+        return allowed | {403} | ({404} if persona == "reader" else set())
+    if rule == DASHBOARD:
+        return {200}
+    if rule == DASHBOARD_DISTRICT:
+        return {404} if persona == "officer_b" else {200}
+    # A reader has no district: every district's page is not found, as for another
+    # district's staff (the office's pages answer 403 above).
+    if persona in ("officer_b", "reader") and rule in (DISTRICT_READ, DISTRICT_WRITE):
         return {404}
     if rule == DISTRICT_READ:
         return {200}
@@ -342,7 +365,16 @@ def test_access_matrix(world: World, persona: str) -> None:
                 want = expected(route.name, persona, method)
                 if (
                     rule
-                    in (DISTRICT_WRITE, DISTRICT_READ, OFFICE, OWN_JOBS, SIGNED_IN, ADMINISTRATOR)
+                    in (
+                        DISTRICT_WRITE,
+                        DISTRICT_READ,
+                        OFFICE,
+                        OWN_JOBS,
+                        SIGNED_IN,
+                        ADMINISTRATOR,
+                        DASHBOARD,
+                        DASHBOARD_DISTRICT,
+                    )
                     and persona in ("anonymous", "deactivated")
                     and htmx
                 ):
