@@ -126,6 +126,18 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
             f"/office/rankings/?year={last_full.year}&quarter=4&view=zones",
             evaluator,
         ),
+        # The readers' dashboards show the same to everyone (published results only);
+        # the synthetic data may have no reader, so the evaluator stands in.
+        Page(
+            f"city dashboard, year {last_full.year} q4",
+            f"/dashboards/?year={last_full.year}&quarter=4",
+            users.filter(membership__role="reader").first() or evaluator,
+        ),
+        Page(
+            f"district dashboard {district.code}, year {last_full.year} q4",
+            f"/dashboards/districts/{district.code}/?year={last_full.year}&quarter=4",
+            users.filter(membership__role="reader").first() or evaluator,
+        ),
         *public_pages(district.code, assignment.pk, last_full.year),
     ]
 

@@ -83,6 +83,9 @@ DEMO_USERS = [
     DemoUser(
         "admin", "ผู้ดูแล", "ระบบ", Role.ADMINISTRATOR, None, None, "ผู้ดูแลระบบ สยป. (เข้า /admin/ ได้)"
     ),
+    DemoUser(
+        "reader", "มาลี", "อ่านผล", Role.READER, None, None, "ผู้อ่าน (ผู้บริหาร): แดชบอร์ดผลที่ประกาศแล้ว"
+    ),
 ]
 
 # Not in the seeds (the replaced system scored the disbursement by proportion): the

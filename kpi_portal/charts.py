@@ -29,7 +29,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.utils.html import escape
@@ -59,11 +59,14 @@ GRID = "#D5DAE2"
 AXIS = "#6B7280"
 FONT = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif"
 
-WIDTH = 480
-FONT_SIZE = 13
-LEGEND_FONT_SIZE = 13
+# Drawn 420 units wide: on a phone (about 340 px of chart) a 15-unit label is
+# still 12 px; on a desktop column it is drawn at about its own size.
+WIDTH = 420
+FONT_SIZE = 15
+LEGEND_FONT_SIZE = 15
 
 _ids = itertools.count(1)
+_TWO_PLACES = Decimal("0.01")
 
 
 def _next_id() -> str:
@@ -132,7 +135,7 @@ class Chart:
         """A figure as the chart prints it: 97.5, 100, 3.46; None as an en dash."""
         if value is None:
             return EMPTY_AMOUNT
-        text = format_score(_decimal(value).quantize(Decimal("0.01")))
+        text = format_score(_decimal(value).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP))
         return to_thai_digits(text) if self.thai_digits else text
 
     @property
@@ -257,13 +260,16 @@ def _truncate(text: str, size: float, room: float) -> str:
     return text + "…"
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering ``low`` to ``high``: 0, 20, 40 … or 0, 2.5, 5 …"""
+def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round tick values covering ``low`` to ``high``: 0, 20, 40 … or 0, 2.5, 5 …
+    (``whole``: counts, so no step smaller than 1)."""
     if high <= low:
         high = low + 1
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
     start = math.floor(low / step + 1e-9) * step
     ticks = []
     tick = start
@@ -310,7 +316,13 @@ def _scale(chart: Chart, count: int) -> tuple[float, float, list[float]]:
     """The axis's ends and ticks: rounded outwards, except an end the caller fixed
     (a score out of 5 ends at 5, not 6)."""
     low, high = _bounds(chart)
-    ticks = nice_ticks(low, high, count)
+    whole = all(
+        isinstance(v, int) or (isinstance(v, Decimal) and v == v.to_integral_value())
+        for s in chart.series
+        for v in s.values
+        if v is not None
+    ) and (chart.y_max is None or float(chart.y_max).is_integer())
+    ticks = nice_ticks(low, high, count, whole=whole and high - low <= 5)
     fixed_low = chart.y_min is not None and chart.kind == "line"
     fixed_high = chart.y_max is not None
     low = low if fixed_low else ticks[0]
@@ -514,7 +526,7 @@ def _draw_columns(
 
 def _render_horizontal(chart: Chart, svg: _Svg, top: float) -> float:
     """Categories down the side (long Thai names), values along the bottom."""
-    low, high, ticks = _scale(chart, 4)
+    low, high, ticks = _scale(chart, 5)
     right = 16.0
     widest = max((text_width(c, FONT_SIZE) for c in chart.categories), default=0.0)
     left = min(widest + 12, WIDTH * 0.42)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "exchange",
     "public",
     "api",
+    "dashboards",
     "demo",
 ]
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("prints/", include("printing.urls")),
     path("exchange/", include("exchange.urls")),
     path("api/", include("api.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
     path("", include("public.urls")),
 ]

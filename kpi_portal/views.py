@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from districts.access import membership_of, sees_every_district
+from districts.models import Role
 
 
 @login_required
@@ -18,6 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("district_home", code=membership.district.code)
     if sees_every_district(request.user):
         return redirect("office_home")
+    if membership is not None and membership.role == Role.READER:
+        return redirect("dashboard_city")
     return render(request, "no_access.html", status=403)
 
 

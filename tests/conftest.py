@@ -49,6 +49,7 @@ def personas(demo: None) -> Personas:
         head_hk=users["huaikhwang_head"],
         evaluator=users["evaluator"],
         admin=users["admin"],
+        reader=users["reader"],
     )
 
 

@@ -41,6 +41,7 @@ class Personas:
     head_hk: User
     evaluator: User
     admin: User
+    reader: User
 
     def all(self) -> dict[str, User | None]:
         """Every persona by name, anonymous included."""
@@ -50,6 +51,7 @@ class Personas:
             "head_hk": self.head_hk,
             "evaluator": self.evaluator,
             "admin": self.admin,
+            "reader": self.reader,
             "anonymous": None,
         }
 

@@ -49,6 +49,8 @@ ADMINISTRATOR = "administrator"  # the office's administrators only; evaluators 
 # session gets 401 on GET (tests/api covers the tokens), 405 on anything else.
 API_TOKEN = "api_token"
 API_ROOT = "api_root"  # ninja's name for /api/v1/ itself, to build URLs from: 404 to all
+DASHBOARD = "dashboard"  # anyone with a role: readers, the office, district staff
+DASHBOARD_DISTRICT = "dashboard_district"  # readers, the office, and the district's own staff
 
 RULES = {
     "home": SIGNED_IN,
@@ -126,6 +128,8 @@ RULES = {
     "api_v1:indicators": API_TOKEN,
     "api_v1:results": API_TOKEN,
     "api_v1:scores": API_TOKEN,
+    "dashboard_city": DASHBOARD,
+    "dashboard_district": DASHBOARD_DISTRICT,
 }
 
 POST_ONLY = {
@@ -177,9 +181,20 @@ GET_ONLY = {
     "export_rankings",
     "export_job",
     "export_job_download",
+    "dashboard_city",
+    "dashboard_district",
 }
 
-PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "head_a",
+    "evaluator",
+    "admin",
+    "deactivated",
+    "reader",
+]
 
 
 @dataclass(frozen=True)
@@ -265,6 +280,7 @@ def world(personas: Personas) -> World:
         "evaluator": personas.evaluator,
         "admin": personas.admin,
         "deactivated": deactivated,
+        "reader": personas.reader,
     }
     values: dict[str, int | str] = {
         "pk": hk.pk,
@@ -332,8 +348,15 @@ def expected(name: str, persona: str, method: str) -> set[int]:
     if wrong_method:
         return {405}
     if rule == SIGNED_IN:
-        return allowed | {403}
-    if persona == "officer_b" and rule in (DISTRICT_READ, DISTRICT_WRITE):
+        # The prints page has nothing for a reader (no district, not the office): 404.
+        return allowed | {403} | ({404} if persona == "reader" else set())
+    if rule == DASHBOARD:
+        return {200}
+    if rule == DASHBOARD_DISTRICT:
+        return {404} if persona == "officer_b" else {200}
+    # A reader has no district: every district's page is not found, as for another
+    # district's staff (the office's pages answer 403 above).
+    if persona in ("officer_b", "reader") and rule in (DISTRICT_READ, DISTRICT_WRITE):
         return {404}
     if rule == DISTRICT_READ:
         return {200}
@@ -369,7 +392,16 @@ def test_access_matrix(world: World, persona: str) -> None:
                 want = expected(route.name, persona, method)
                 if (
                     rule
-                    in (DISTRICT_WRITE, DISTRICT_READ, OFFICE, OWN_JOBS, SIGNED_IN, ADMINISTRATOR)
+                    in (
+                        DISTRICT_WRITE,
+                        DISTRICT_READ,
+                        OFFICE,
+                        OWN_JOBS,
+                        SIGNED_IN,
+                        ADMINISTRATOR,
+                        DASHBOARD,
+                        DASHBOARD_DISTRICT,
+                    )
                     and persona in ("anonymous", "deactivated")
                     and htmx
                 ):

@@ -256,6 +256,14 @@ class TestNiceTicks:
     def test_round_steps(self, low: float, high: float, expected: list[float]) -> None:
         assert nice_ticks(low, high) == pytest.approx(expected)
 
+    def test_counts_step_by_whole_numbers(self) -> None:
+        assert nice_ticks(0, 1, whole=True) == [0, 1]
+        chart = bar_chart(
+            title="t", description="d", categories=["ก", "ข"], series=[Series("n", [1, 0])]
+        )
+        assert "0.2" not in texts(parse(chart))
+        assert {"0", "1"} <= set(texts(parse(chart)))
+
 
 def test_weasyprint_prints_the_same_svg_with_its_thai_labels() -> None:
     chart = bar_chart(**bars_kwargs(stacked=True))
