@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -38,6 +40,7 @@ from evaluation.scorecard import (
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_of
 from indicators.models import Assignment, Direction, FiscalYear, QuarterTarget, ReportingPeriod
 from kpi_portal.charts import Chart, Series, bar_chart, line_chart
+from public.cache import public_memo
 from reports.models import NOT_STARTED, Report, Status, status_legend
 from reports.publication import AWAITING_PUBLICATION, is_published, public_reports
 
@@ -427,6 +430,17 @@ class CityDashboard:
         return trend_chart(self.trend)
 
 
+def _public[T](
+    name: str, parts: tuple[Any, ...], today: dt.date | None, compute: Callable[..., T], *args: Any
+) -> T:
+    """``compute(*args)``, a figure made of published data only, from the public cache
+    while nothing public has changed (``public.cache.public_memo``). A caller asking
+    about another day than today computes afresh."""
+    if today is not None and today != timezone.localdate():
+        return compute(*args, today=today)
+    return public_memo(name, parts, lambda: compute(*args))
+
+
 def city_dashboard(
     fiscal_year: FiscalYear,
     quarter: int | None,
@@ -436,13 +450,27 @@ def city_dashboard(
 ) -> CityDashboard:
     """The city's dashboard for a year and quarter. Eleven queries."""
     period = dashboard_period(fiscal_year, quarter, today)
-    indicators = off_target(fiscal_year, period.quarter, today)
+    indicators = _public(
+        "off_target",
+        (fiscal_year.pk, period.quarter),
+        today,
+        off_target,
+        fiscal_year,
+        period.quarter,
+    )
     return CityDashboard(
         period=period,
         completeness=completeness(fiscal_year),
-        zones=zone_scores(fiscal_year, period.quarter, today),
+        zones=_public(
+            "zone_scores",
+            (fiscal_year.pk, period.quarter),
+            today,
+            zone_scores,
+            fiscal_year,
+            period.quarter,
+        ),
         off_target=indicators,
-        trend=city_trend(today),
+        trend=_public("city_trend", (), today, city_trend),
         chosen=next((i for i in indicators if i.indicator_id == indicator), None),
     )
 
@@ -580,6 +608,20 @@ def district_dashboard(
     """The district's scorecard for a published quarter (what ``score_is_public``
     allows, nothing of the office's view) and each indicator's trend. Eight queries."""
     period = dashboard_period(fiscal_year, quarter, today)
+    return _public(
+        "district_dashboard",
+        (district.pk, fiscal_year.pk, period.quarter),
+        today,
+        _district_dashboard,
+        district,
+        fiscal_year,
+        period,
+    )
+
+
+def _district_dashboard(
+    district: District, fiscal_year: FiscalYear, period: Period, today: dt.date | None = None
+) -> DistrictDashboard:
     card = district_scorecard(district, fiscal_year, period.quarter, office_view=False, today=today)
     return DistrictDashboard(
         district=district,

@@ -51,6 +51,24 @@ def public_version() -> str:
     return f"{counter}.{stamp:.6f}.{timezone.localdate().isoformat()}"
 
 
+_MISSING = object()
+
+
+def public_memo[T](name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """A value computed from public data only (a dashboard's ten-year trend, say), kept
+    in the public cache until anything public changes: the key holds the public
+    version, so a publication, a withdrawal or a reopened report is seen at once.
+    The language is in the key too, because values may hold translated words."""
+    raw = f"{public_version()}|{translation.get_language()}|{name}|{parts!r}"
+    key = "public-memo:" + hashlib.sha256(raw.encode()).hexdigest()
+    store = caches["public"]
+    value = store.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        store.set(key, value)
+    return value  # type: ignore[return-value]
+
+
 def page_language(request: HttpRequest) -> str:
     chosen = request.GET.get("lang", "")
     return chosen if chosen in LANGUAGES else settings.LANGUAGE_CODE

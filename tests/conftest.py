@@ -159,3 +159,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if contents:
             connection.creation.deserialize_db_from_string(contents)
         load_demo()
+
+
+@pytest.fixture(autouse=True)
+def _empty_public_cache() -> Generator[None]:
+    """Every test starts with an empty public cache (public pages, dashboards' public
+    figures): the cache lives in the process, and a database rolled back after a
+    test starts its public version again, so an entry could outlive its data."""
+    from django.core.cache import caches
+
+    caches["public"].clear()
+    yield
+    caches["public"].clear()
