@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "evaluation",
     "printing",
     "exchange",
+    "search",
     "demo",
 ]
 

@@ -9,6 +9,7 @@ from kpi_portal import views
 from printing import views as print_views
 from reports import urls as report_urls
 from reports import views as report_views
+from search import views as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -42,5 +43,6 @@ urlpatterns = [
     path("office/", include("evaluation.urls")),
     path("prints/", include("printing.urls")),
     path("exchange/", include("exchange.urls")),
+    path("search/", search_views.search_page, name="search"),
     path("admin/", admin.site.urls),
 ]
