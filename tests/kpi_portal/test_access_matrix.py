@@ -103,6 +103,7 @@ RULES = {
     "export_reports": OFFICE,
     "export_job": OFFICE,
     "export_job_download": OFFICE,
+    "search": SIGNED_IN,
 }
 
 POST_ONLY = {
@@ -154,6 +155,7 @@ GET_ONLY = {
     "export_rankings",
     "export_job",
     "export_job_download",
+    "search",
 }
 
 PERSONAS = ["anonymous", "officer_a", "officer_b", "head_a", "evaluator", "admin", "deactivated"]
