@@ -83,8 +83,10 @@ def snippet(text: str, pattern: re.Pattern[str], *, whole: bool = False) -> Snip
     elif first is None:
         start, end = 0, _cut(text, BEFORE + AFTER, 0, len(text), towards_start=False)
     else:
-        start = 0 if first.start() <= BEFORE else _cut(
-            text, first.start() - BEFORE, 0, first.start(), towards_start=True
+        start = (
+            0
+            if first.start() <= BEFORE
+            else _cut(text, first.start() - BEFORE, 0, first.start(), towards_start=True)
         )
         end = (
             len(text)

@@ -42,7 +42,6 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
             "min_length": MIN_LENGTH,
             "full_length": FULL_LENGTH,
             "cap": CAP,
-            "nothing_found": bool(groups)
-            and all(g.found == 0 for g in groups if g.searched),
+            "nothing_found": bool(groups) and all(g.found == 0 for g in groups if g.searched),
         },
     )

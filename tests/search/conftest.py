@@ -51,7 +51,9 @@ def marked(hk_sheet: Assignment, pn_budget: Assignment) -> Marked:
     hk_q4.save(update_fields=["narrative"])
     assert hk_q3.status == hk_q4.status == Status.EVALUATED
     # The seed: quarter 3 of the year is published, quarter 4 is not.
-    assert ReportingPeriod.objects.get(fiscal_year__year=SEED_YEAR, quarter=3).assessment_published_on
+    assert ReportingPeriod.objects.get(
+        fiscal_year__year=SEED_YEAR, quarter=3
+    ).assessment_published_on
     assert not ReportingPeriod.objects.get(
         fiscal_year__year=SEED_YEAR, quarter=4
     ).assessment_published_on

@@ -142,7 +142,13 @@ def test_a_reader_sees_only_published_narratives_and_no_letters(
     published = _results(_get(reader, q=HK_PUBLISHED_WORD))
     assert f"<mark>{HK_PUBLISHED_WORD}</mark>" in published
     assert reverse("report_page", args=[marked.hk_q3.assignment_id, 3]) not in published
-    for hidden in (HK_UNPUBLISHED_WORD, PN_WORD, PN_LETTER_NUMBER, PN_LETTER_TITLE, HK_SUMMARY_WORD):
+    for hidden in (
+        HK_UNPUBLISHED_WORD,
+        PN_WORD,
+        PN_LETTER_NUMBER,
+        PN_LETTER_TITLE,
+        HK_SUMMARY_WORD,
+    ):
         html = _results(_get(reader, q=hidden))
         assert "<mark>" not in html and 'id="search-nothing"' in html, hidden
     # Asking for letters by name changes nothing: the reader has no such kind.
