@@ -71,3 +71,19 @@ def marked(hk_sheet: Assignment, pn_budget: Assignment) -> Marked:
     Membership.objects.create(user=reader, role=Role.READER)
     stranger = users.create_user("no-membership")
     return Marked(hk_q3, hk_q4, pn_q1, letter, reader, stranger)
+
+
+def many_narratives(count: int, word: str) -> None:
+    """``count`` more reports, of any year and district, mentioning ``word``."""
+    taken = set(Report.objects.values_list("assignment_id", "quarter"))
+    free = [
+        (a, q)
+        for a in Assignment.objects.order_by("pk")
+        for q in (1, 2, 3, 4)
+        if (a.pk, q) not in taken
+    ]
+    assert len(free) >= count
+    Report.objects.bulk_create(
+        Report(assignment=a, quarter=q, narrative=f"รายงานที่ {n} เรื่อง{word}ในชุมชน")
+        for n, (a, q) in enumerate(free[:count])
+    )

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Assignment, FiscalYear, ReportingPeriod
-from reports.models import Report
 from search.selectors import CAP, PAGE_SIZE, PREVIEW
 from tests.personas import SEED_YEAR, Personas
 from tests.search.conftest import (
@@ -26,6 +25,7 @@ from tests.search.conftest import (
     PN_SCRIPT,
     PN_WORD,
     Marked,
+    many_narratives,
 )
 
 pytestmark = pytest.mark.django_db
@@ -202,24 +202,8 @@ def test_two_characters_search_codes_and_names_only(personas: Personas, marked: 
 # --- paging, filters, htmx ----------------------------------------------------------
 
 
-def _many_narratives(count: int, word: str) -> None:
-    """``count`` more reports, of any year and district, mentioning ``word``."""
-    taken = set(Report.objects.values_list("assignment_id", "quarter"))
-    free = [
-        (a, q)
-        for a in Assignment.objects.order_by("pk")
-        for q in (1, 2, 3, 4)
-        if (a.pk, q) not in taken
-    ]
-    assert len(free) >= count
-    Report.objects.bulk_create(
-        Report(assignment=a, quarter=q, narrative=f"รายงานที่ {n} เรื่อง{word}ในชุมชน")
-        for n, (a, q) in enumerate(free[:count])
-    )
-
-
 def test_see_more_pages_through_one_kind(personas: Personas, demo: None) -> None:
-    _many_narratives(PAGE_SIZE + 5, "ตลาดนัดชุมชนริมคลอง")
+    many_narratives(PAGE_SIZE + 5, "ตลาดนัดชุมชนริมคลอง")
     every = _results(_get(personas.evaluator, q="ตลาดนัดชุมชน"))
     assert _hits(every, "narratives") == PREVIEW
     assert "ดูเพิ่มเติม: รายงานผลการดำเนินงานทั้งหมด" in every
@@ -233,7 +217,7 @@ def test_see_more_pages_through_one_kind(personas: Personas, demo: None) -> None
 
 
 def test_past_the_cap_the_page_says_so(personas: Personas, demo: None) -> None:
-    _many_narratives(CAP + 5, "ตลาดนัดชุมชนริมคลอง")
+    many_narratives(CAP + 5, "ตลาดนัดชุมชนริมคลอง")
     every = _results(_get(personas.evaluator, q="ตลาดนัดชุมชน"))
     assert f"{CAP}+" in every and f"มากกว่า {CAP} รายการ" in every
     last = _results(
@@ -279,9 +263,9 @@ def test_queries_do_not_grow_with_the_matches(personas: Personas, marked: Marked
         (marked.reader, {"q": "ตลาดนัดชุมชน"}),
     ]
     before = [count(user, **params) for user, params in cases]
-    _many_narratives(3, "ตลาดนัดชุมชนริมคลอง")
+    many_narratives(3, "ตลาดนัดชุมชนริมคลอง")
     few = [count(user, **params) for user, params in cases]
-    _many_narratives(60, "ตลาดนัดชุมชนริมคลอง")
+    many_narratives(60, "ตลาดนัดชุมชนริมคลอง")
     many = [count(user, **params) for user, params in cases]
     assert before == few == many
     assert max(many) <= 12, many
