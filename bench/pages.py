@@ -139,6 +139,7 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
             users.filter(membership__role="reader").first() or evaluator,
         ),
         *public_pages(district.code, assignment.pk, last_full.year),
+        *search_pages(officer, evaluator, district, assignment),
     ]
 
 
@@ -159,6 +160,29 @@ def public_pages(code: str, pk: int, year: int) -> list[Page]:
         *(Page(f"{name} (cold)", url, None, cold) for name, url in pages),
         *(Page(f"{name} (cached)", url, None) for name, url in pages),
         Page("open data index (cached)", "/opendata/", None),
+    ]
+
+
+def search_pages(officer: Any, evaluator: Any, district: Any, assignment: Any) -> list[Page]:
+    """The search page (search/): a common Thai word, a rare one, an assignment code
+    and a query that finds nothing, as the office and as a district officer."""
+    from urllib.parse import urlencode
+
+    def url(q: str, **more: str) -> str:
+        return "/search/?" + urlencode({"q": q, **more})
+
+    common, rare = "ดำเนินการ", district.name_th  # in every narrative; in 1 of 50
+    cases = [
+        ("common word", url(common)),
+        ("common word, narratives", url(common, kind="narratives")),
+        ("rare word", url(rare)),
+        ("assignment code", url(assignment.code)),
+        ("no results", url("ไม่พบคำนี้ในระบบ")),
+    ]
+    return [
+        Page(f"search {name} ({who})", address, user)
+        for who, user in (("office", evaluator), ("district", officer))
+        for name, address in cases
     ]
 
 

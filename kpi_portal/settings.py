@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "public",
     "api",
     "dashboards",
+    "search",
     "demo",
 ]
 

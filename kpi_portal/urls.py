@@ -9,6 +9,7 @@ from kpi_portal import views
 from printing import views as print_views
 from reports import urls as report_urls
 from reports import views as report_views
+from search import views as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -44,6 +45,7 @@ urlpatterns = [
     path("exchange/", include("exchange.urls")),
     path("api/", include("api.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("search/", search_views.search_page, name="search"),
     path("admin/", admin.site.urls),
     path("", include("public.urls")),
 ]

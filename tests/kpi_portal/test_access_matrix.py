@@ -130,6 +130,7 @@ RULES = {
     "api_v1:scores": API_TOKEN,
     "dashboard_city": DASHBOARD,
     "dashboard_district": DASHBOARD_DISTRICT,
+    "search": SIGNED_IN,
 }
 
 POST_ONLY = {
@@ -183,6 +184,7 @@ GET_ONLY = {
     "export_job_download",
     "dashboard_city",
     "dashboard_district",
+    "search",
 }
 
 PERSONAS = [
