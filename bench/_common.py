@@ -37,9 +37,12 @@ def configure_environment() -> None:
 
 
 def collectstatic() -> None:
-    """Build the hashed static manifest once (outside the repository) if missing."""
+    """Build the hashed static manifest (outside the repository), again whenever a
+    static file is newer than it: a manifest from before a new stylesheet made every
+    page naming that stylesheet fail."""
     manifest = Path(os.environ["STATIC_ROOT"]) / "staticfiles.json"
-    if manifest.exists():
+    sources = [p for p in (ROOT / "static").rglob("*") if p.is_file()]
+    if manifest.exists() and all(p.stat().st_mtime <= manifest.stat().st_mtime for p in sources):
         return
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
