@@ -128,18 +128,34 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
         ),
         # The readers' dashboards show the same to everyone (published results only);
         # the synthetic data may have no reader, so the evaluator stands in.
-        Page(
-            f"city dashboard, year {last_full.year} q4",
-            f"/dashboards/?year={last_full.year}&quarter=4",
+        *dashboard_pages(
             users.filter(membership__role="reader").first() or evaluator,
-        ),
-        Page(
-            f"district dashboard {district.code}, year {last_full.year} q4",
-            f"/dashboards/districts/{district.code}/?year={last_full.year}&quarter=4",
-            users.filter(membership__role="reader").first() or evaluator,
+            district.code,
+            last_full.year,
         ),
         *public_pages(district.code, assignment.pk, last_full.year),
         *search_pages(officer, evaluator, district, assignment),
+    ]
+
+
+def dashboard_pages(reader: Any, code: str, year: int) -> list[Page]:
+    """The readers' dashboards, cold (the public cache emptied before each request: the
+    first visit after a publication) and warm (every visit after it)."""
+    from django.core.cache import caches
+
+    def cold() -> None:
+        caches["public"].clear()
+
+    pages = [
+        (f"city dashboard, year {year} q4", f"/dashboards/?year={year}&quarter=4"),
+        (
+            f"district dashboard {code}, year {year} q4",
+            f"/dashboards/districts/{code}/?year={year}&quarter=4",
+        ),
+    ]
+    return [
+        *(Page(f"{name} (cold)", url, reader, cold) for name, url in pages),
+        *(Page(f"{name} (cached figures)", url, reader) for name, url in pages),
     ]
 
 

@@ -185,6 +185,10 @@ def _sheet_url(assignment_id: int) -> str:
     return reverse("assignment_sheet", args=[assignment_id])
 
 
+def _public_sheet_url(assignment_id: int) -> str:
+    return reverse("public_sheet", args=[assignment_id])
+
+
 def _report_url(assignment_id: int, quarter: int) -> str:
     return reverse("report_page", args=[assignment_id, quarter])
 
@@ -294,7 +298,8 @@ def _narratives(
             Hit(
                 title=snippet(f"{a.indicator.code} {a.indicator.name}", query.pattern, whole=True),
                 text=snippet(report.narrative, query.pattern),
-                url="" if scope.reader else _report_url(a.pk, report.quarter),
+                # A reader opens what the public reads: the public sheet.
+                url=_public_sheet_url(a.pk) if scope.reader else _report_url(a.pk, report.quarter),
                 facts=(
                     _year(a.indicator.fiscal_year.year),
                     _quarter(report.quarter),

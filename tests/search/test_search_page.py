@@ -142,6 +142,10 @@ def test_a_reader_sees_only_published_narratives_and_no_letters(
     published = _results(_get(reader, q=HK_PUBLISHED_WORD))
     assert f"<mark>{HK_PUBLISHED_WORD}</mark>" in published
     assert reverse("report_page", args=[marked.hk_q3.assignment_id, 3]) not in published
+    # The hit opens the public sheet, the page a reader may read, and its quarter is there.
+    public_sheet = reverse("public_sheet", args=[marked.hk_q3.assignment_id])
+    assert f'href="{public_sheet}"' in published
+    assert HK_PUBLISHED_WORD in Client().get(public_sheet).content.decode()
     for hidden in (
         HK_UNPUBLISHED_WORD,
         PN_WORD,
