@@ -10,6 +10,7 @@ from decimal import Decimal
 from indicators.fiscal import QUARTERS, quarter_bounds
 from indicators.models import Assignment, FiscalYear, Indicator, QuarterTarget, ReportingPeriod
 from reports.models import Report, Status
+from tests.personas import SEED_YEAR
 
 
 def fiscal_year(year: int, *, published: bool = True) -> FiscalYear:
@@ -99,3 +100,24 @@ def chain(of: Assignment, years: int) -> list[Assignment]:
             )
         )
     return made
+
+
+def two_earlier_years(hk_sheet: Assignment) -> tuple[Assignment, Assignment]:
+    """5.2 of Huai Khwang in the seed year - 1 (published, scored 88 in Q4) and - 2
+    (scored 70 in Q2, its quarters not yet published)."""
+    last_year = earlier_assignment(
+        hk_sheet,
+        SEED_YEAR - 1,
+        target=Decimal(90),
+        results=(Decimal(20), Decimal(45), Decimal(70), Decimal("91.5")),
+        score=Decimal(88),
+    )
+    before = earlier_assignment(
+        hk_sheet,
+        SEED_YEAR - 2,
+        target=Decimal(80),
+        results=(Decimal(15), Decimal(33)),
+        score=Decimal(70),
+        published=False,
+    )
+    return last_year, before

@@ -11,7 +11,7 @@ import pytest
 from indicators.models import Assignment, QuarterTarget, ReportingPeriod
 from reports.models import Report
 from reports.selectors import sheet_fingerprint
-from tests.lineage import earlier_assignment
+from tests.lineage import earlier_assignment, two_earlier_years
 from tests.personas import SEED_YEAR, Personas
 from tests.printing.test_sheet_pdf import fetch, flat, pdf_cache
 
@@ -22,22 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_years(hk_sheet: Assignment) -> tuple[Assignment, Assignment]:
-    last_year = earlier_assignment(
-        hk_sheet,
-        SEED_YEAR - 1,
-        target=Decimal(90),
-        results=(Decimal(20), Decimal(45), Decimal(70), Decimal("91.5")),
-        score=Decimal(88),
-    )
-    before = earlier_assignment(
-        hk_sheet,
-        SEED_YEAR - 2,
-        target=Decimal(80),
-        results=(Decimal(15), Decimal(33)),
-        score=Decimal(70),
-        published=False,
-    )
-    return last_year, before
+    return two_earlier_years(hk_sheet)
 
 
 def test_the_pdf_prints_the_earlier_years(

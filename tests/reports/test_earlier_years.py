@@ -14,7 +14,7 @@ from django.urls import reverse
 from districts.models import District
 from indicators.models import Assignment, Indicator
 from tests.helpers import visible_text
-from tests.lineage import chain, earlier_assignment
+from tests.lineage import chain, earlier_assignment, two_earlier_years
 from tests.personas import HUAI_KHWANG, SEED_YEAR, Personas
 
 pytestmark = pytest.mark.django_db
@@ -34,22 +34,7 @@ def home_url(year: int = SEED_YEAR) -> str:
 def two_years(hk_sheet: Assignment) -> tuple[Assignment, Assignment]:
     """5.2 of Huai Khwang in 2563 (published, scored 88 in Q4) and 2562 (scored 70
     in Q2, its quarters not yet published)."""
-    last_year = earlier_assignment(
-        hk_sheet,
-        SEED_YEAR - 1,
-        target=Decimal(90),
-        results=(Decimal(20), Decimal(45), Decimal(70), Decimal("91.5")),
-        score=Decimal(88),
-    )
-    before = earlier_assignment(
-        hk_sheet,
-        SEED_YEAR - 2,
-        target=Decimal(80),
-        results=(Decimal(15), Decimal(33)),
-        score=Decimal(70),
-        published=False,
-    )
-    return last_year, before
+    return two_earlier_years(hk_sheet)
 
 
 class TestSheet:
