@@ -116,7 +116,12 @@ def load_users() -> list[DemoUser]:
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=demo.username,
-            defaults={"first_name": demo.first_name, "last_name": demo.last_name},
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                # example.com is reserved for examples: demo mail reaches nobody.
+                "email": f"{demo.username}@example.com",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "api",
     "dashboards",
     "search",
+    "notifications",
     "demo",
 ]
 
@@ -236,6 +238,55 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PRINT_JOB_ATTEMPTS = env_int("PRINT_JOB_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is queued again.
 PRINT_JOB_STALE_SECONDS = env_int("PRINT_JOB_STALE_SECONDS", default=600)
+
+# Notifications (the notifications app). Mail goes through Django's backend:
+# the console in development (bin/run prints where), SMTP in production.
+_MAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend"
+    ),
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": (
+            {
+                "host": env_str("EMAIL_HOST", default="localhost"),
+                "port": env_int("EMAIL_PORT", default=25),
+                "username": env_str("EMAIL_HOST_USER", default=""),
+                "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", default=False),
+                "timeout": env_int("EMAIL_TIMEOUT", default=20),
+            }
+            if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="KPI Portal <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", default="kpi-portal.invalid")
+# The address links in emails start with (no request to take it from).
+PORTAL_URL = env_str("PORTAL_URL", default="http://127.0.0.1:8000")
+# Sending: tries per message, the first retry's wait (each next one 5x longer),
+# and how long a message may stay "sending" before its worker is taken for dead.
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", default=5)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", default=60)
+EMAIL_SENDING_STALE_SECONDS = env_int("EMAIL_SENDING_STALE_SECONDS", default=600)
+# Reminders this many days before each deadline, to districts that still owe
+# reports; the daily run (reminders, publications, the office's digest) at this
+# local time; the office's "remind now" at most once per district and quarter
+# in this many minutes; how often the bell looks for news.
+NOTIFY_REMINDER_DAYS = [int(d) for d in env_list("NOTIFY_REMINDER_DAYS", default=["7", "1"])]
+NOTIFY_DAILY_AT = dt.time.fromisoformat(env_str("NOTIFY_DAILY_AT", default="07:00"))
+NOTIFY_MANUAL_COOLDOWN_MINUTES = env_int("NOTIFY_MANUAL_COOLDOWN_MINUTES", default=360)
+NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", default=60)
+# Run by the print worker beside its tasks (kpi_portal.schedule): path, seconds.
+PERIODIC_JOBS = [("notifications.services.tick", env_int("NOTIFY_TICK_SECONDS", default=15))]
 
 # Content-security policy (Django 6 built-in): no inline scripts or styles,
 # nothing loaded from other origins.

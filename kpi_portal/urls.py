@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from evaluation import views as evaluation_views
 from kpi_portal import views
+from notifications import urls as notification_urls
 from printing import views as print_views
 from reports import urls as report_urls
 from reports import views as report_views
@@ -40,12 +41,14 @@ urlpatterns = [
     path("assignments/<int:pk>/", report_views.sheet, name="assignment_sheet"),
     path("assignments/<int:pk>/sheet.pdf", print_views.sheet_pdf, name="assignment_sheet_pdf"),
     path("assignments/<int:pk>/q<int:quarter>/", include(report_urls)),
+    path("office/completeness/", include(notification_urls.office_urlpatterns)),
     path("office/", include("evaluation.urls")),
     path("prints/", include("printing.urls")),
     path("exchange/", include("exchange.urls")),
     path("api/", include("api.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("search/", search_views.search_page, name="search"),
+    path("notifications/", include(notification_urls)),
     path("admin/", admin.site.urls),
     path("", include("public.urls")),
 ]

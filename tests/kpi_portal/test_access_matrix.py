@@ -21,10 +21,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from districts.models import District, Membership, Role
 from exchange.models import ExportJob, ImportRun
 from indicators.models import Assignment, DeadlineExtension, FiscalYear, Indicator
+from notifications.models import Kind, ManualReminder, Notification, Preference
 from printing.models import PrintJob
 from reports.models import (
     EvidenceFile,
@@ -51,6 +53,7 @@ API_TOKEN = "api_token"
 API_ROOT = "api_root"  # ninja's name for /api/v1/ itself, to build URLs from: 404 to all
 DASHBOARD = "dashboard"  # anyone with a role: readers, the office, district staff
 DASHBOARD_DISTRICT = "dashboard_district"  # readers, the office, and the district's own staff
+OWN_NOTIFICATION = "own_notification"  # the notification's recipient; anyone else: 404
 
 RULES = {
     "home": SIGNED_IN,
@@ -131,6 +134,13 @@ RULES = {
     "dashboard_city": DASHBOARD,
     "dashboard_district": DASHBOARD_DISTRICT,
     "search": SIGNED_IN,
+    "notifications": SIGNED_IN,
+    "notification_bell": SIGNED_IN,
+    "notifications_read": SIGNED_IN,
+    "notification_preferences": SIGNED_IN,
+    "notification_open": OWN_NOTIFICATION,
+    "completeness_board": OFFICE,
+    "completeness_remind": OFFICE,
 }
 
 POST_ONLY = {
@@ -153,6 +163,8 @@ POST_ONLY = {
     "office_extend",
     "import_apply",
     "rollover_apply",
+    "notifications_read",
+    "completeness_remind",
 }
 GET_ONLY = {
     "district_home",
@@ -185,6 +197,10 @@ GET_ONLY = {
     "dashboard_city",
     "dashboard_district",
     "search",
+    "notifications",
+    "notification_bell",
+    "notification_open",
+    "completeness_board",
 }
 
 PERSONAS = [
@@ -270,6 +286,13 @@ def world(personas: Personas) -> World:
         requested_by=personas.evaluator, years=[2564], status=ExportJob.Status.DONE
     )
     export.file.save("reports.xlsx", ContentFile(b"PK"))
+    notification = Notification.objects.create(
+        recipient=personas.officer_hk,
+        kind=Kind.RETURNED,
+        key="matrix",
+        report=report,
+        created_at=timezone.now(),
+    )
     deactivated = get_user_model().objects.create_user("retired", is_active=False)
     Membership.objects.create(
         user=deactivated, role=Role.OFFICER, district=District.objects.get(code=HUAI_KHWANG)
@@ -297,6 +320,7 @@ def world(personas: Personas) -> World:
         "job_id": job.pk,
         "run_id": run.pk,
         "export_id": export.pk,
+        "notification_id": notification.pk,
         "fmt": "xlsx",  # POST of every report's xlsx queues a background export
     }
     return {"users": users, "values": values}
@@ -321,6 +345,8 @@ def state() -> tuple[object, ...]:
         ReportTransition.objects.count(),
         DeadlineExtension.objects.count(),
         PrintJob.objects.count(),
+        ManualReminder.objects.count(),
+        Preference.objects.count(),
         ImportRun.objects.count(),
         FiscalYear.objects.count(),
         Indicator.objects.count(),
@@ -370,6 +396,8 @@ def expected(name: str, persona: str, method: str) -> set[int]:
         return allowed
     if rule == OWN_JOBS:
         return {200} if persona in ("officer_a", "evaluator", "admin") else {404}
+    if rule == OWN_NOTIFICATION:
+        return {302} if persona == "officer_a" else {404}
     raise AssertionError(rule)
 
 
@@ -403,6 +431,7 @@ def test_access_matrix(world: World, persona: str) -> None:
                         ADMINISTRATOR,
                         DASHBOARD,
                         DASHBOARD_DISTRICT,
+                        OWN_NOTIFICATION,
                     )
                     and persona in ("anonymous", "deactivated")
                     and htmx
