@@ -16,7 +16,7 @@ from districts.models import Role
 from indicators.models import DeadlineExtension, PublicationEvent, ReportingPeriod
 from notifications.models import Kind
 from reports.models import Report, ReportTransition, Status
-from reports.publication import is_published, score_is_public
+from reports.publication import is_published
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,9 @@ def on_transition(transition: ReportTransition, created: bool) -> None:
     elif to == Status.EVALUATED:
         # Until the quarter is published the district may not see its score;
         # the publication tells it then (``services.publication_notices``).
-        if not score_is_public(report, period):
+        # (The transition row is written just before the report's new status
+        # and score, so the quarter's publication is what decides here.)
+        if period is None or not is_published(period.assessment_published_on):
             return
         kind, people = Kind.EVALUATED, district_staff(district_id)
     else:
