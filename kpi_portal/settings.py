@@ -239,13 +239,13 @@ PRINT_JOB_ATTEMPTS = env_int("PRINT_JOB_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is queued again.
 PRINT_JOB_STALE_SECONDS = env_int("PRINT_JOB_STALE_SECONDS", default=600)
 
-# Notifications (the notifications app). Mail goes through Django's backend:
-# the console in development (bin/run prints where), SMTP in production.
+# Notifications (the notifications app). Mail goes through Django's mailers:
+# SMTP in production; with DEBUG on and no EMAIL_HOST, the console (bin/run says so).
 _MAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     default=(
         "django.core.mail.backends.console.EmailBackend"
-        if DEBUG
+        if DEBUG and not env_str("EMAIL_HOST", default="")
         else "django.core.mail.backends.smtp.EmailBackend"
     ),
 )

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,7 @@ class QuarterStatus:
     extended_to: dt.date | None = None
     opens_on: dt.date | None = None
     reminded_at: dt.datetime | None = None
+    reminded_recently: bool = False  # within the office's cool-down: no button
     state: str = PENDING
 
     @property
@@ -87,7 +89,12 @@ class QuarterStatus:
         return str(STATE_LABELS[self.state])
 
     def may_remind(self) -> bool:
-        return self.total > 0 and not self.complete and self.state != NOT_OPEN
+        return (
+            self.total > 0
+            and not self.complete
+            and self.state != NOT_OPEN
+            and not self.reminded_recently
+        )
 
 
 def _state(cell: QuarterStatus, today: dt.date) -> str:
@@ -157,6 +164,7 @@ def _statuses(
         .annotate(at=Max("at"))
     }
     every = district_ids or sorted({d for (_y, d) in totals})
+    cooled = timezone.now() - dt.timedelta(minutes=settings.NOTIFY_MANUAL_COOLDOWN_MINUTES)
     cells = []
     for period in periods:
         year = period.fiscal_year
@@ -180,6 +188,7 @@ def _statuses(
                 opens_on=opens,
                 reminded_at=reminded.get((period.pk, district_id)),
             )
+            cell.reminded_recently = cell.reminded_at is not None and cell.reminded_at > cooled
             cell.state = _state(cell, today)
             cells.append(cell)
     return cells
