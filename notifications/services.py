@@ -169,7 +169,8 @@ def queue_emails(
 def _subject(headline: str) -> str:
     with translation.override("th"):
         name = _("ระบบรายงานตัวชี้วัด สำนักงานเขต")
-    return f"[{name}] {headline}"[:250]
+    # One line: a line break in a header would be refused (or, worse, obeyed).
+    return " ".join(f"[{name}] {headline}".split())[:250]
 
 
 def _message(email: Email) -> EmailMultiAlternatives:
@@ -260,6 +261,8 @@ def emails_deliver(now: dt.datetime | None = None, limit: int = 200) -> int:
             except (OSError, smtplib.SMTPException) as error:
                 _failed(email, error, now, permanent=False)
                 break  # the server is not there: the rest wait for the next round
+            except Exception as error:  # a message that cannot be made: never retried
+                _failed(email, error, now, permanent=True)
             else:
                 Email.objects.filter(pk=email.pk).update(
                     state=Email.State.SENT, sent_at=timezone.now(), last_error=""

@@ -92,3 +92,12 @@ def test_a_message_left_sending_by_a_dead_worker_is_never_sent_again(
     assert mailbox.addresses() == ["huaikhwang_head@example.com"]
     dead = Email.objects.get(to="huaikhwang@example.com")
     assert dead.state == Email.State.UNKNOWN
+
+
+def test_a_message_that_cannot_be_made_fails_alone(personas: Personas, mailbox: Mailbox) -> None:
+    _returned(personas)
+    Email.objects.filter(to="huaikhwang@example.com").update(to="bad\naddress@example.com")
+    emails_deliver()
+    broken = Email.objects.get(to__startswith="bad")
+    assert broken.state == Email.State.FAILED and broken.attempts == 1
+    assert mailbox.addresses() == ["huaikhwang_head@example.com"]
