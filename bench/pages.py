@@ -135,6 +135,35 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
         ),
         *public_pages(district.code, assignment.pk, last_full.year),
         *search_pages(officer, evaluator, district, assignment),
+        *notification_pages(officer, evaluator, last_full.year),
+    ]
+
+
+def notification_pages(officer: Any, evaluator: Any, year: int) -> list[Page]:
+    """The bell and the list of an officer with 500 notifications (made here once:
+    the synthetic history has none), and the office's completeness board."""
+    from django.utils import timezone
+
+    from notifications.models import Kind, Notification
+
+    existing = Notification.objects.filter(recipient=officer, key__startswith="bench:").count()
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=officer,
+            kind=Kind.DEADLINE,
+            key=f"bench:{n}",
+            district=officer.membership.district,
+            data={"days": 7, "missing": 3, "total": 100},
+            created_at=now,
+        )
+        for n in range(existing, 500)
+    )
+    return [
+        Page("notification bell (500, unread)", "/notifications/bell/", officer),
+        Page("notification list (500)", "/notifications/", officer),
+        Page("completeness board, current year", "/office/completeness/", evaluator),
+        Page(f"completeness board, year {year}", f"/office/completeness/?year={year}", evaluator),
     ]
 
 
