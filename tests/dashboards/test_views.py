@@ -41,9 +41,11 @@ def world(demo: None) -> dict[str, Any]:
 
 
 def svgs(html: str) -> list[ET.Element]:
+    """The page's charts (not the icons of its header: those hide from readers)."""
     return [
         ET.fromstring(markup)  # noqa: S314 - our own markup
         for markup in re.findall(r"<svg .*?</svg>", html, flags=re.S)
+        if 'aria-hidden="true"' not in markup.split(">", 1)[0]
     ]
 
 
