@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.loader import DEMO_PASSWORD, load_demo
+from demo.notices import demo_notifications
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 "pass --allow-without-debug if this really is a demo machine."
             )
         users = load_demo()
+        demo_notifications()
         self.stdout.write(f"Demo data loaded. Demo users (password {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(f"  {user.username:<16} {user.description}")
