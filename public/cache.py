@@ -45,7 +45,7 @@ _POLL_SECONDS = 0.02
 
 def public_version() -> str:
     """The version of everything public, in one cheap query."""
-    row = PublicVersion.objects.filter(pk=1).values_list("counter", "changed_at").first()
+    row = PublicVersion._default_manager.filter(pk=1).values_list("counter", "changed_at").first()
     counter, changed = row if row else (0, None)
     stamp = changed.timestamp() if changed else 0
     return f"{counter}.{stamp:.6f}.{timezone.localdate().isoformat()}"
