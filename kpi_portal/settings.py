@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -130,6 +131,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address: X-Forwarded-For counts only when the connection comes from
+# one of these proxies (addresses or networks; "unix" for a Unix-socket peer, which
+# has no address). The default trusts a proxy on the same machine: nginx reaching
+# gunicorn over the loopback or a Unix socket. docker-compose.yml sets nginx's
+# fixed container address. Anything else is taken at its connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=["127.0.0.1", "::1", "unix"])
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "unix":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES lists addresses, networks or unix, not {_proxy!r}."
+            ) from None
+AXES_CLIENT_IP_CALLABLE = "kpi_portal.login.client_address"
+# Guessing one username from many addresses (kpi_portal/login.py): after this many
+# failures for it in the cool-off window, an address it never signed in from waits
+# LOGIN_SLOWDOWN_SECONDS before its next try, doubling with each further failure up
+# to LOGIN_SLOWDOWN_MAX_SECONDS. 0 turns the slowdown off.
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", default=10)
+LOGIN_SLOWDOWN_SECONDS = env_int("LOGIN_SLOWDOWN_SECONDS", default=1)
+LOGIN_SLOWDOWN_MAX_SECONDS = env_int("LOGIN_SLOWDOWN_MAX_SECONDS", default=60)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
