@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 #: Stored for a client whose address cannot be known (a Unix socket with no
 #: forwarded address): such clients share one lock rather than escaping it.
-UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 (a stored placeholder, nothing binds to it)
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104  # nosec B104 (a stored placeholder, nothing binds to it)
 UNIX_SOCKET = "unix"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
