@@ -183,6 +183,16 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Quotas (reports/services.py): evidence files and their total size per report and
+# per district in a fiscal year, and letters cited per report. Past one, the upload
+# is refused with a Thai message beside its field, and nothing is saved.
+EVIDENCE_MAX_FILES_PER_REPORT = env_int("EVIDENCE_MAX_FILES_PER_REPORT", default=20)
+EVIDENCE_MAX_BYTES_PER_REPORT = env_int("EVIDENCE_MAX_BYTES_PER_REPORT", default=100 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_DISTRICT_YEAR = env_int("EVIDENCE_MAX_FILES_PER_DISTRICT_YEAR", default=3000)
+EVIDENCE_MAX_BYTES_PER_DISTRICT_YEAR = env_int(
+    "EVIDENCE_MAX_BYTES_PER_DISTRICT_YEAR", default=5 * 1024 * 1024 * 1024
+)
+LETTERS_MAX_PER_REPORT = env_int("LETTERS_MAX_PER_REPORT", default=50)
 # Excel imports (exchange): the largest upload, what it may unpack to (a zip bomb is
 # refused before openpyxl reads it), the most data rows, and above how many rows the
 # dry run and the apply run as a background task with a progress bar.
