@@ -18,8 +18,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 
 _INSECURE_KEY_PREFIX = "insecure-dev-only-"
-SECRET_KEY = env_str("SECRET_KEY", default=_INSECURE_KEY_PREFIX + "not-for-production")
-if not DEBUG and SECRET_KEY.startswith(_INSECURE_KEY_PREFIX):
+# .env.example's value: a copied example must not reach production as the key.
+_PLACEHOLDER_KEYS = {"replace-me-with-a-long-random-value"}
+SECRET_KEY = env_str("SECRET_KEY", default=_INSECURE_KEY_PREFIX + "not-for-production").strip()
+if not DEBUG and (
+    not SECRET_KEY or SECRET_KEY.startswith(_INSECURE_KEY_PREFIX) or SECRET_KEY in _PLACEHOLDER_KEYS
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value when DEBUG is off "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."

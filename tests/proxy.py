@@ -1,8 +1,8 @@
 """The production shape for tests: the repository's nginx proxy settings in front of
 a real gunicorn serving the test database, over TCP and over a Unix socket.
 
-nginx is installed with apt-get when missing, as bench/load.py does; a machine
-where that fails fails the tests that need it (they are never skipped). Clients
+nginx (nginx-light) is installed with apt-get when missing, as bench/load.py does;
+a machine where that fails fails the tests that need it (they are never skipped). Clients
 reach nginx from distinct loopback addresses (127.0.0.x: Linux routes all of
 127/8 to the loopback), so nginx sees as many clients as a test needs.
 """
@@ -30,26 +30,35 @@ DEPLOY = ROOT / "deploy"
 HOST = "127.0.0.1"
 
 
-def ensure_nginx() -> str:
-    """The nginx binary, installed (nginx-light, as bench/load.py does) if missing."""
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
-    if found:
-        return found
+def ensure_program(name: str, package: str) -> str:
+    """A Debian program's path, installed with apt-get (as bench/load.py does) if missing."""
+
+    def found() -> str:
+        return shutil.which(name) or next(
+            (str(d / name) for d in (Path("/usr/sbin"), Path("/usr/bin")) if (d / name).exists()),
+            "",
+        )
+
+    if found():
+        return found()
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     apt = shutil.which("apt-get") or "/usr/bin/apt-get"
     done = subprocess.run(  # noqa: S603 (fixed arguments)
-        [*sudo, apt, "install", "-y", "-qq", "nginx-light"],
+        [*sudo, apt, "install", "-y", "-qq", package],
         capture_output=True,
         text=True,
         check=False,
     )
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
-    if not found:
+    if not found():
         raise RuntimeError(
-            "nginx is needed by these tests and could not be installed "
-            f"(apt-get install nginx-light: {done.stderr.strip()[-500:]})"
+            f"{name} is needed by these tests and could not be installed "
+            f"(apt-get install {package}: {done.stderr.strip()[-500:]})"
         )
-    return found
+    return found()
+
+
+def ensure_nginx() -> str:
+    return ensure_program("nginx", "nginx-light")
 
 
 def free_port() -> int:
