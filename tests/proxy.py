@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -114,6 +115,13 @@ def portal_behind_nginx(
     ports = Portal(tcp=free_port(), unix=free_port(), direct=free_port())
     env = {
         **os.environ,
+        # Production settings over plain HTTP, however pytest was started.
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
         **(environment or {}),
         "DJANGO_SETTINGS_MODULE": "tests.proxied_settings",
         "PROXIED_DATABASE_NAME": database_name,
