@@ -9,16 +9,19 @@ RUN apt-get update \
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# Dependencies first, from pyproject.toml alone (it installs no package of its
+# own: the code runs from /app), so this layer is rebuilt only when they change.
 COPY pyproject.toml ./
-COPY . .
 RUN pip install --no-cache-dir .
+COPY . .
 
-# collectstatic needs settings to load, not a real secret.
-RUN SECRET_KEY=build-only-not-secret DEBUG=false STATIC_ROOT=/app/staticfiles \
+# collectstatic needs settings to load, not a secret: DEBUG lets them start
+# without one, STATIC_MANIFEST writes the hashed manifest production serves.
+RUN DEBUG=true STATIC_MANIFEST=true STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --create-home kpi \
- && mkdir -p /var/lib/kpi-portal/media \
+ && mkdir -p /var/lib/kpi-portal/media /var/lib/kpi-portal/pdf-cache \
  && chown -R kpi /var/lib/kpi-portal
 USER kpi
 EXPOSE 8000

@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class ThaiFirstLocaleMiddleware:
@@ -74,3 +76,28 @@ class HealthCheckMiddleware:
                 cursor.execute("SELECT 1")
             return HttpResponse("ok", content_type="text/plain")
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Signed-in pages are never kept by a browser or anything between.
+
+    Office PCs are shared: after one person signs out, the next must not find
+    their pages in the browser's cache or history (Back). A page depends on who
+    is signed in exactly when it read the session; pages that did not (public
+    pages, static files) keep their own caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.accessed
+            and SESSION_KEY in session
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -17,8 +18,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 
 _INSECURE_KEY_PREFIX = "insecure-dev-only-"
-SECRET_KEY = env_str("SECRET_KEY", default=_INSECURE_KEY_PREFIX + "not-for-production")
-if not DEBUG and SECRET_KEY.startswith(_INSECURE_KEY_PREFIX):
+# .env.example's value: a copied example must not reach production as the key.
+_PLACEHOLDER_KEYS = {"replace-me-with-a-long-random-value"}
+SECRET_KEY = env_str("SECRET_KEY", default=_INSECURE_KEY_PREFIX + "not-for-production").strip()
+if not DEBUG and (
+    not SECRET_KEY or SECRET_KEY.startswith(_INSECURE_KEY_PREFIX) or SECRET_KEY in _PLACEHOLDER_KEYS
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value when DEBUG is off "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every signed-in HTML page.
+    "kpi_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -130,6 +137,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address: X-Forwarded-For counts only when the connection comes from
+# one of these proxies (addresses or networks; "unix" for a Unix-socket peer, which
+# has no address). The default trusts a proxy on the same machine: nginx reaching
+# gunicorn over the loopback or a Unix socket. docker-compose.yml sets nginx's
+# fixed container address. Anything else is taken at its connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=["127.0.0.1", "::1", "unix"])
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "unix":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES lists addresses, networks or unix, not {_proxy!r}."
+            ) from None
+AXES_CLIENT_IP_CALLABLE = "kpi_portal.login.client_address"
+# Guessing one username from many addresses (kpi_portal/login.py): after this many
+# failures for it in the cool-off window, an address it never signed in from waits
+# LOGIN_SLOWDOWN_SECONDS before its next try, doubling with each further failure up
+# to LOGIN_SLOWDOWN_MAX_SECONDS. 0 turns the slowdown off.
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", default=10)
+LOGIN_SLOWDOWN_SECONDS = env_int("LOGIN_SLOWDOWN_SECONDS", default=1)
+LOGIN_SLOWDOWN_MAX_SECONDS = env_int("LOGIN_SLOWDOWN_MAX_SECONDS", default=60)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -158,6 +187,16 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Quotas (reports/services.py): evidence files and their total size per report and
+# per district in a fiscal year, and letters cited per report. Past one, the upload
+# is refused with a Thai message beside its field, and nothing is saved.
+EVIDENCE_MAX_FILES_PER_REPORT = env_int("EVIDENCE_MAX_FILES_PER_REPORT", default=20)
+EVIDENCE_MAX_BYTES_PER_REPORT = env_int("EVIDENCE_MAX_BYTES_PER_REPORT", default=100 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_DISTRICT_YEAR = env_int("EVIDENCE_MAX_FILES_PER_DISTRICT_YEAR", default=3000)
+EVIDENCE_MAX_BYTES_PER_DISTRICT_YEAR = env_int(
+    "EVIDENCE_MAX_BYTES_PER_DISTRICT_YEAR", default=5 * 1024 * 1024 * 1024
+)
+LETTERS_MAX_PER_REPORT = env_int("LETTERS_MAX_PER_REPORT", default=50)
 # Excel imports (exchange): the largest upload, what it may unpack to (a zip bomb is
 # refused before openpyxl reads it), the most data rows, and above how many rows the
 # dry run and the apply run as a background task with a progress bar.

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from evaluation import views as evaluation_views
 from kpi_portal import views
+from kpi_portal.login import LoginView
 from notifications import urls as notification_urls
 from printing import views as print_views
 from reports import urls as report_urls
@@ -15,11 +16,7 @@ from search import views as search_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("districts/<str:code>/", report_views.district_home, name="district_home"),

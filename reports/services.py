@@ -18,11 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.access import membership_of, sees_every_district
-from districts.models import Role
+from districts.models import District, Role
 from indicators.fiscal import QUARTERS, fiscal_year_bounds, quarter_bounds
 from indicators.models import Assignment, MeasurementKind, MilestoneBasis, MilestoneStep
 from indicators.services import deadline_grace
@@ -393,7 +394,14 @@ def letter_add(
     _check_letter_date(report, dated, now)
     if step is not None and step.indicator_id != report.assignment.indicator_id:
         raise ReportError(_("ขั้นตอนนี้ไม่ได้เป็นของตัวชี้วัดนี้"))
-    _bump(report, actor, expected_version)
+    _bump(report, actor, expected_version)  # locks the report: one letter at a time
+    limit = settings.LETTERS_MAX_PER_REPORT
+    if report.letters.count() >= limit:
+        raise ReportError(
+            _("รายงานนี้อ้างอิงหนังสือครบ %(limit)s ฉบับแล้ว กรุณาลบหนังสือที่ไม่ใช้ก่อนเพิ่มฉบับใหม่")
+            % {"limit": f"{limit:,}"},
+            field="number",
+        )
     return LetterReference.objects.create(
         report=report,
         number=number.strip(),
@@ -840,6 +848,50 @@ def step_unmark(
     report_recompute(report=report)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024):,}"
+
+
+def _check_evidence_quota(report: Report, size: int) -> None:
+    """Refuse a file that would take the report, or its district's fiscal year, past
+    its quota of evidence files or bytes (settings.EVIDENCE_MAX_*)."""
+    here = report.evidence_files.aggregate(files=Count("id"), size=Sum("size"))
+    if here["files"] >= settings.EVIDENCE_MAX_FILES_PER_REPORT:
+        raise ReportError(
+            _("รายงานนี้มีไฟล์หลักฐานครบ %(limit)s ไฟล์แล้ว กรุณาลบไฟล์ที่ไม่ใช้ หรือรวมหลายไฟล์เป็นไฟล์เดียว")
+            % {"limit": f"{settings.EVIDENCE_MAX_FILES_PER_REPORT:,}"},
+            field="file",
+        )
+    if (here["size"] or 0) + size > settings.EVIDENCE_MAX_BYTES_PER_REPORT:
+        raise ReportError(
+            _("ไฟล์หลักฐานของรายงานนี้รวมกันจะเกิน %(limit)s เมกะไบต์ กรุณาลบไฟล์ที่ไม่ใช้หรือย่อขนาดไฟล์")
+            % {"limit": _megabytes(settings.EVIDENCE_MAX_BYTES_PER_REPORT)},
+            field="file",
+        )
+    assignment = report.assignment
+    # One district's uploads at a time, so two at once cannot both pass the quota.
+    District.objects.select_for_update().filter(pk=assignment.district_id).first()
+    year = EvidenceFile.objects.filter(
+        report__assignment__district_id=assignment.district_id,
+        report__assignment__indicator__fiscal_year_id=assignment.indicator.fiscal_year_id,
+    ).aggregate(files=Count("id"), size=Sum("size"))
+    if (
+        year["files"] >= settings.EVIDENCE_MAX_FILES_PER_DISTRICT_YEAR
+        or (year["size"] or 0) + size > settings.EVIDENCE_MAX_BYTES_PER_DISTRICT_YEAR
+    ):
+        raise ReportError(
+            _(
+                "ไฟล์หลักฐานของเขตในปีงบประมาณนี้ถึงขีดจำกัดแล้ว (%(files)s ไฟล์ หรือ %(size)s เมกะไบต์) "
+                "กรุณาลบไฟล์ที่ไม่ใช้ หรือติดต่อ สยป."
+            )
+            % {
+                "files": f"{settings.EVIDENCE_MAX_FILES_PER_DISTRICT_YEAR:,}",
+                "size": _megabytes(settings.EVIDENCE_MAX_BYTES_PER_DISTRICT_YEAR),
+            },
+            field="file",
+        )
+
+
 @audited
 @transaction.atomic
 def evidence_add(
@@ -860,7 +912,8 @@ def evidence_add(
         content_type = check_evidence(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     except EvidenceRejected as rejected:
         raise ReportError(str(rejected), field="file") from None
-    _bump(report, actor, expected_version)
+    _bump(report, actor, expected_version)  # locks the report: one upload at a time
+    _check_evidence_quota(report, upload.size or 0)
     original_name = PurePath(upload.name or "evidence").name[:255]
     return EvidenceFile.objects.create(
         report=report,

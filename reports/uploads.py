@@ -8,7 +8,9 @@ can never be served back as a document.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -50,8 +52,14 @@ _ODF = {
     b"application/vnd.oasis.opendocument.text": ODT,
     b"application/vnd.oasis.opendocument.spreadsheet": ODS,
 }
-# A zip whose members expand to more than this is refused (zip bombs).
+# A zip whose members say they expand to more than this, or that has more members
+# than any office document, is refused (zip bombs) before anything is unpacked.
 _MAX_UNZIPPED = 200 * 1024 * 1024
+_MAX_MEMBERS = 10_000
+# The most read from any member: ODF's "mimetype" holds one short line. Reading is
+# streamed and stops here, so a member that unpacks to gigabytes costs a few kB.
+_MAX_MEMBER_READ = 256
+_END_OF_DIRECTORY = b"PK\x05\x06"
 _LEGACY_CONTENT_TYPES = {
     ".doc": "application/msword",
     ".xls": "application/vnd.ms-excel",
@@ -59,21 +67,50 @@ _LEGACY_CONTENT_TYPES = {
 }
 
 
+def _declared_members(upload: UploadedFile) -> int | None:
+    """How many members the zip's end-of-directory record announces, read before
+    zipfile builds its list of every member (a 20 MB upload could list 400,000)."""
+    size = upload.size or 0
+    tail = min(size, 22 + 65_535)  # the record, and the longest comment after it
+    upload.seek(size - tail)
+    data = upload.read(tail)
+    at = data.rfind(_END_OF_DIRECTORY)
+    if at < 0 or len(data) - at < 22:
+        return None
+    (count,) = struct.unpack_from("<H", data, at + 10)
+    return int(count)  # 0xFFFF: a zip64 archive, more than any document has
+
+
+def _read_capped(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's first bytes, streamed; refused if it holds more than a short line."""
+    with archive.open(name) as member:
+        data = member.read(_MAX_MEMBER_READ + 1)
+    if len(data) > _MAX_MEMBER_READ:
+        raise EvidenceRejected(_("ไฟล์บีบอัดนี้ขยายแล้วใหญ่เกินไป ระบบไม่รับ"))
+    return data
+
+
 def _zip_kind(upload: UploadedFile) -> EvidenceType | None:
+    declared = _declared_members(upload)
+    if declared is not None and declared > _MAX_MEMBERS:
+        raise EvidenceRejected(_("ไฟล์บีบอัดนี้ขยายแล้วใหญ่เกินไป ระบบไม่รับ"))
+    upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
-            if sum(m.file_size for m in members) > _MAX_UNZIPPED:
+            if len(members) > _MAX_MEMBERS or sum(m.file_size for m in members) > _MAX_UNZIPPED:
                 raise EvidenceRejected(_("ไฟล์บีบอัดนี้ขยายแล้วใหญ่เกินไป ระบบไม่รับ"))
-            names = [m.filename for m in members]
+            names = {m.filename for m in members}
             if "mimetype" in names:
-                return _ODF.get(archive.read("mimetype").strip())
+                return _ODF.get(_read_capped(archive, "mimetype").strip())
             if "[Content_Types].xml" in names:
                 for prefix, kind in _OOXML.items():
                     if any(name.startswith(prefix) for name in names):
                         return kind
-    except zipfile.BadZipFile:
-        return None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError):
+        return None  # damaged
+    except (NotImplementedError, RuntimeError):
+        return None  # encrypted, or packed in a way office programs do not write
     return None
 
 

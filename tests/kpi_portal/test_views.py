@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from pytest_django import Settings
 
 from tests.personas import HUAI_KHWANG, Personas
@@ -86,3 +86,40 @@ def test_templates_have_no_inline_scripts_or_styles() -> None:
         )
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+class TestSharedOfficePcs:
+    """Office PCs are shared: signed-in pages must not stay in the browser's cache."""
+
+    @pytest.mark.parametrize(
+        ("persona", "url"),
+        [
+            ("officer_hk", reverse_lazy("district_home", args=[HUAI_KHWANG])),
+            ("evaluator", reverse_lazy("office_home")),
+            ("reader", reverse_lazy("dashboard_city")),
+        ],
+    )
+    def test_signed_in_pages_are_not_stored(
+        self, personas: Personas, persona: str, url: str
+    ) -> None:
+        response = personas.client(getattr(personas, persona)).get(url)
+        assert response.status_code == 200
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives
+        assert "public" not in directives
+
+    def test_public_pages_stay_cacheable_for_a_signed_in_visitor(self, personas: Personas) -> None:
+        response = personas.client(personas.officer_hk).get(reverse("public_home"))
+        assert response.status_code == 200
+        assert response["Cache-Control"].startswith("public")
+
+    def test_the_login_page_sends_a_signed_in_person_home(self, personas: Personas) -> None:
+        client = personas.client(personas.officer_hk)
+        for next_url in ("/login/", "/login/?next=/login/"):
+            response = client.get(reverse("login"), {"next": next_url})
+            assert response.status_code == 302
+            assert response["Location"] == reverse("home")
+        # Someone else's page is still where they are sent.
+        response = client.get(reverse("login"), {"next": "/search/"})
+        assert response["Location"] == "/search/"

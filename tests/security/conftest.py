@@ -113,3 +113,22 @@ def zip_bomb() -> bytes:
             for _ in range(210):
                 member.write(chunk)
     return buffer.getvalue()
+
+
+ODF_TEXT = b"application/vnd.oasis.opendocument.text"
+
+
+@pytest.fixture(scope="session")
+def odt_bomb() -> bytes:
+    """An .odt whose ``mimetype`` member unpacks to about 190 MB (the right type, then
+    spaces) while the file is about 200 kB: its declared sizes stay under every limit
+    on declared sizes, so only reading the member decides."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("mimetype", "w") as member:
+            member.write(ODF_TEXT)
+            chunk = b" " * (1024 * 1024)
+            for _ in range(190):
+                member.write(chunk)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()

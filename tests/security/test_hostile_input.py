@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
+import tracemalloc
+import zipfile
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -34,8 +37,9 @@ from reports.models import (
     Status,
     StepProgress,
 )
+from reports.uploads import EvidenceRejected, check_evidence
 from tests.personas import Personas
-from tests.security.conftest import PDF, OpenQuarter
+from tests.security.conftest import ODF_TEXT, PDF, OpenQuarter
 
 if TYPE_CHECKING:
     from tests.helpers import ClientResponse
@@ -629,6 +633,36 @@ class TestEvidence:
             {"file": SimpleUploadedFile("รายงาน.docx", zip_bomb)},
         )
         assert_refused(response, before, "ไฟล์บีบอัดนี้ขยายแล้วใหญ่เกินไป")
+
+    def test_odt_whose_mimetype_unpacks_to_190_mb_is_refused_without_unpacking_it(
+        self, personas: Personas, pn_open: OpenQuarter, odt_bomb: bytes
+    ) -> None:
+        assert len(odt_bomb) < 1024 * 1024
+        tracemalloc.start()
+        try:
+            with pytest.raises(EvidenceRejected, match="ขยายแล้วใหญ่เกินไป"):
+                check_evidence(SimpleUploadedFile("รายงาน.odt", odt_bomb), max_bytes=20 << 20)
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 4 * 1024 * 1024  # streamed and capped: never the 190 MB
+        before = snapshot()
+        response = post(
+            client_for(personas.officer_pn),
+            report_url("evidence_upload", pn_open.ratio),
+            {"file": SimpleUploadedFile("รายงาน.odt", odt_bomb)},
+        )
+        assert_refused(response, before, "ไฟล์บีบอัดนี้ขยายแล้วใหญ่เกินไป")
+
+    def test_a_real_odt_is_still_accepted(self, pn_open: OpenQuarter) -> None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("mimetype", ODF_TEXT)
+            archive.writestr("content.xml", "<office:document-content/>")
+        upload = SimpleUploadedFile("รายงาน.odt", buffer.getvalue())
+        assert (
+            check_evidence(upload, max_bytes=20 << 20) == "application/vnd.oasis.opendocument.text"
+        )
 
     def test_over_size_file_is_refused(
         self, personas: Personas, pn_open: OpenQuarter, settings: Any
