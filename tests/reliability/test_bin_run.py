@@ -94,6 +94,10 @@ def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
     return False
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", ["kill", "ctrl-c"])
 def test_stopping_bin_run_stops_the_server_and_the_worker(
     how: str, database_copy: str, tmp_path: Path
@@ -121,6 +125,9 @@ def test_stopping_bin_run_stops_the_server_and_the_worker(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # As from a terminal: pytest-xdist's workers ignore SIGINT, and a signal
+            # ignored when bash starts cannot be trapped.
+            preexec_fn=_default_sigint,
         )
     try:
         started = _wait_for(lambda: _answers(port) and b"serving http" in log.read_bytes(), 90)
