@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: Every token starts with this, so a leaked one is easy to recognise in logs and code.
-TOKEN_PREFIX = "kpi_"  # noqa: S105  # nosec B105 - a public marker, not a secret
+# A public marker, not a secret.
+TOKEN_PREFIX = "kpi_"  # noqa: S105  # nosec B105
 
 
 # Who may read what leaves the office: every issue, scope and revocation is kept.

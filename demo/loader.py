@@ -40,7 +40,8 @@ from reports.models import Report, Status, YearSummary
 from reports.scoring import suggested_score
 
 # Published on purpose: demo users exist only on machines loaded with `manage.py demo`.
-DEMO_PASSWORD = "kpi-demo-2564"  # noqa: S105  # nosec B105 - published demo credential
+# Published demo credential.
+DEMO_PASSWORD = "kpi-demo-2564"  # noqa: S105  # nosec B105
 
 PHRA_NAKHON = "1001"
 HUAI_KHWANG = "1017"

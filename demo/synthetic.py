@@ -60,7 +60,8 @@ from reports.models import (
 #: The assignment code of the demo data (seed 001); its presence means "demo database".
 DEMO_ASSIGNMENT_CODE = "5009-0963"
 #: Password of every synthetic user (benchmark databases only).
-BENCH_PASSWORD = "bench-password"  # noqa: S105  # nosec B105 - published benchmark credential
+# Published benchmark credential.
+BENCH_PASSWORD = "bench-password"  # noqa: S105  # nosec B105
 EVALUATOR_USERNAMES = ("evaluator-1", "evaluator-2")
 BATCH_SIZE = 5000
 
@@ -340,7 +341,8 @@ class Generator:
         log: Callable[[str], None] = lambda _msg: None,
     ) -> None:
         self.seed = seed
-        self.rng = random.Random(seed)  # noqa: S311  # nosec B311 - not for security
+        # Seeded for reproducible data, not for security.
+        self.rng = random.Random(seed)  # noqa: S311  # nosec B311
         self.scale = scale
         self.today = today or timezone.localdate()
         self.log = log

@@ -92,7 +92,7 @@ earlier(start_id, id, year, depth) AS (
 
 _EARLIER_SELECT = " SELECT start_id, id FROM earlier WHERE depth > 0 ORDER BY start_id, depth"
 # Constants only; the ids and the depth are query parameters.
-_EARLIER_YEARS_QUERY = "WITH RECURSIVE " + EARLIER_YEARS_CTE + _EARLIER_SELECT  # nosec B608
+_EARLIER_YEARS_QUERY = "WITH RECURSIVE " + EARLIER_YEARS_CTE + _EARLIER_SELECT
 
 
 def earlier_years(

@@ -149,7 +149,9 @@ class Chart:
     @cached_property
     def svg(self) -> SafeString:
         """The ``<svg>`` element."""
-        return mark_safe(_render(self))  # noqa: S308  # nosec B308, B703 - _render escapes every text
+        # _render escapes every text it draws.
+        svg = _render(self)
+        return mark_safe(svg)  # noqa: S308  # nosec B308, B703
 
     @cached_property
     def table(self) -> ChartTable:

@@ -663,9 +663,11 @@ def sheet_fingerprint(assignment_id: int) -> str:
     """
     # Table names come from the models and the conditions are constants above; the
     # only value, the assignment's id, is a query parameter.
+    # One literal formatted with %, not an f-string: bandit checks every piece of an
+    # f-string and warns about the pieces its "nosec B608" does not apply to.
     parts = [
-        f"coalesce((SELECT string_agg(t::text, '|' ORDER BY t.id) FROM {model._meta.db_table} t"  # noqa: S608
-        f" WHERE {condition}), '')"  # nosec B608
+        "coalesce((SELECT string_agg(t::text, '|' ORDER BY t.id) FROM %s t WHERE %s), '')"  # noqa: S608, UP031  # nosec B608
+        % (model._meta.db_table, condition)
         for model, condition in _sheet_sources()
     ]
     sql = (
@@ -676,7 +678,7 @@ def sheet_fingerprint(assignment_id: int) -> str:
         " JOIN districts_district d ON d.id = a.district_id"
         " WHERE a.id = %(a)s), "
         + EARLIER_YEARS_CTE
-        + f" SELECT md5(concat_ws('#', {', '.join(parts)}))"  # nosec B608
+        + f" SELECT md5(concat_ws('#', {', '.join(parts)}))"
     )
     with connection.cursor() as cursor:
         cursor.execute(

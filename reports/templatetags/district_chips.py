@@ -52,4 +52,5 @@ def _chip(quarter: QuarterRow, not_started: str) -> str:
 def quarter_chips(quarters: Sequence[QuarterRow]) -> SafeString:
     not_started = status_label(NOT_STARTED)
     cells = "".join(f'<td class="q">{_chip(quarter, not_started)}</td>' for quarter in quarters)
-    return mark_safe(cells)  # noqa: S308  # nosec B308, B703 - every value above is escaped
+    # Every value above is escaped.
+    return mark_safe(cells)  # noqa: S308  # nosec B308, B703

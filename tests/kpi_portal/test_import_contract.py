@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import subprocess  # nosec B404 - runs the project's own lint-imports
+import subprocess  # nosec B404
 import sys
 import tomllib
 from pathlib import Path
@@ -18,7 +18,8 @@ PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importl
 
 
 def _lint(where: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603  # nosec B603 - fixed arguments
+    # Fixed arguments.
+    return subprocess.run(  # noqa: S603  # nosec B603
         [str(LINT_IMPORTS), "--no-cache"],
         cwd=where,
         capture_output=True,

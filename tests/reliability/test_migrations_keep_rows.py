@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess  # nosec B404 - runs git and the project's manage.py
+import subprocess  # nosec B404
 import sys
 import tarfile
 import uuid
@@ -75,7 +75,8 @@ def scratch_database() -> Iterator[str]:
 
 
 def _old_tree(into: Path) -> Path:
-    archive = subprocess.run(  # noqa: S603  # nosec B603 B607 - fixed arguments
+    # Fixed arguments.
+    archive = subprocess.run(  # noqa: S603  # nosec B603 B607
         ["git", "archive", "--format=tar", BEFORE_THE_SPLIT],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
@@ -93,7 +94,8 @@ def _old_tree(into: Path) -> Path:
 def _manage(tree: Path, database: str, *args: str) -> str:
     env = {**os.environ, "DATABASE_URL": _url(database), "DEBUG": "true"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run(  # noqa: S603  # nosec B603 - our own manage.py
+    # Our own manage.py.
+    done = subprocess.run(  # noqa: S603  # nosec B603
         [sys.executable, "manage.py", *args],
         cwd=tree,
         env=env,
@@ -130,7 +132,8 @@ def _snapshot(database: str, columns: dict[str, list[str]]) -> tuple[Snapshot, d
         for table, names in columns.items():
             row = ", ".join(f't."{name}"' for name in names)
             count, digest = conn.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(ROW({row})::text, '|' ORDER BY ROW({row})::text), '')) FROM \"{table}\" t"  # noqa: E501, S608  # nosec B608 - names from the catalogue
+                # Names from the catalogue.
+                f"SELECT count(*), md5(coalesce(string_agg(ROW({row})::text, '|' ORDER BY ROW({row})::text), '')) FROM \"{table}\" t"  # noqa: E501, S608  # nosec B608
             ).fetchone()  # type: ignore[misc]
             rows[table] = (count, digest)
         sequences = {
