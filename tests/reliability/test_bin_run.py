@@ -47,6 +47,14 @@ def database_copy(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> 
     with django_db_blocker.unblock():
         connections.close_all()  # a template must have no other sessions
         with psycopg.connect(_conninfo("postgres"), autocommit=True) as admin:
+            # Other tests of this process may have left idle connections (the live
+            # server's thread, a finished worker's): a template allows none. They
+            # are idle, and Django reconnects them (CONN_HEALTH_CHECKS).
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle'",
+                [db["NAME"]],
+            )
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     host = db["HOST"] or "127.0.0.1"
