@@ -144,8 +144,10 @@ def notification_pages(officer: Any, evaluator: Any, year: int) -> list[Page]:
     the synthetic history has none), and the office's completeness board."""
     from django.utils import timezone
 
+    from indicators.models import ReportingPeriod
     from notifications.models import Kind, Notification
 
+    period = ReportingPeriod.objects.filter(fiscal_year__year=year, quarter=4).first()
     existing = Notification.objects.filter(recipient=officer, key__startswith="bench:").count()
     now = timezone.now()
     Notification.objects.bulk_create(
@@ -154,6 +156,8 @@ def notification_pages(officer: Any, evaluator: Any, year: int) -> list[Page]:
             kind=Kind.DEADLINE,
             key=f"bench:{n}",
             district=officer.membership.district,
+            period=period,
+            deadline=period.deadline if period else None,
             data={"days": 7, "missing": 3, "total": 100},
             created_at=now,
         )

@@ -49,6 +49,10 @@ def _what(notification: Notification) -> dict[str, object]:
         "days": notification.data.get("days", 0),
         "missing": notification.data.get("missing", 0),
         "total": notification.data.get("total", 0),
+        # A notification always names them; "–" rather than an error if one does not.
+        "code": "–",
+        "quarter": "–",
+        "year": "–",
     }
     if report is not None:
         values["code"] = report.assignment.indicator.code

@@ -228,3 +228,12 @@ def test_the_board_takes_constant_queries(personas: Personas) -> None:
             assert client.get("/office/completeness/").status_code == 200
         counts.append(len(board))
     assert counts[0] == counts[1], counts
+
+
+def test_a_notification_missing_its_quarter_still_shows(personas: Personas) -> None:
+    Notification.objects.create(
+        recipient=personas.officer_hk, kind=Kind.DEADLINE, key="bare", created_at=timezone.now()
+    )
+    page = personas.client(personas.officer_hk).get("/notifications/")
+    assert page.status_code == 200
+    assert "รายงานไตรมาสที่ –" in visible_text(page)
