@@ -324,6 +324,10 @@ NOTIFY_REMINDER_DAYS = [int(d) for d in env_list("NOTIFY_REMINDER_DAYS", default
 NOTIFY_DAILY_AT = dt.time.fromisoformat(env_str("NOTIFY_DAILY_AT", default="07:00"))
 NOTIFY_MANUAL_COOLDOWN_MINUTES = env_int("NOTIFY_MANUAL_COOLDOWN_MINUTES", default=360)
 NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", default=60)
+# The daily run forgets notifications older than this, and emails sent, failed
+# or of unknown fate older than that (at least 30 days either way).
+NOTIFY_KEEP_DAYS = env_int("NOTIFY_KEEP_DAYS", default=365)
+EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", default=90)
 # Run by the print worker beside its tasks (kpi_portal.schedule): path, seconds.
 PERIODIC_JOBS = [("notifications.services.tick", env_int("NOTIFY_TICK_SECONDS", default=15))]
 

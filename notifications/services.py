@@ -411,7 +411,34 @@ def daily_run(today: dt.date | None = None, now: dt.datetime | None = None) -> D
         run.reminders = deadline_reminders(today, now) + publication_notices(today, now)
         run.digests = office_digests(today, since, now)
         run.save(update_fields=["reminders", "digests"])
+    notifications_prune(now)
     return run
+
+
+# Nothing is pruned younger than this, whatever the settings say: an event's
+# key must outlive every window in which the same event can be seen again
+# (publications are looked back on for 7 days, reminders only before their
+# deadline), or a pruned notice would come back.
+PRUNE_FLOOR_DAYS = 30
+
+
+def notifications_prune(now: dt.datetime | None = None) -> dict[str, int]:
+    """Forget what no one needs any more: emails that reached a final state
+    more than ``EMAIL_KEEP_DAYS`` ago (queued ones are never touched), and
+    notifications older than ``NOTIFY_KEEP_DAYS``. Part of the daily run."""
+    now = now or timezone.now()
+    email_days = max(settings.EMAIL_KEEP_DAYS, PRUNE_FLOOR_DAYS)
+    notice_days = max(settings.NOTIFY_KEEP_DAYS, PRUNE_FLOOR_DAYS)
+    emails, _kinds = Email.objects.filter(
+        state__in=[Email.State.SENT, Email.State.FAILED, Email.State.UNKNOWN],
+        created_at__lt=now - dt.timedelta(days=email_days),
+    ).delete()
+    notices, _kinds = Notification.objects.filter(
+        created_at__lt=now - dt.timedelta(days=notice_days)
+    ).delete()
+    if emails or notices:
+        log.info("pruned %d emails and %d notifications", emails, notices)
+    return {"emails": emails, "notifications": notices}
 
 
 def daily_due(now: dt.datetime) -> bool:
