@@ -89,8 +89,11 @@ class QuarterStatus:
         return str(STATE_LABELS[self.state])
 
     def may_remind(self) -> bool:
+        # A closed fiscal year takes no district writes: a reminder could only
+        # ask for what no one may do any more.
         return (
-            self.total > 0
+            self.period.fiscal_year.is_open
+            and self.total > 0
             and not self.complete
             and self.state != NOT_OPEN
             and not self.reminded_recently

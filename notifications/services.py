@@ -480,6 +480,8 @@ def reminders_send(
 
     if not sees_every_district(actor):
         raise ActionRefused(_("เฉพาะเจ้าหน้าที่ สยป. เท่านั้นที่ส่งการเตือนได้"))
+    if not period.fiscal_year.is_open:
+        raise ActionRefused(_("ปีงบประมาณนี้ปิดแล้ว สำนักงานเขตแก้ไขรายงานไม่ได้ จึงไม่ต้องส่งการเตือน"))
     now = now or timezone.now()
     today = timezone.localdate(now)
     recent = set(

@@ -144,9 +144,7 @@ def test_the_board_shows_each_district_on_time_late_missing_or_extended(
     personas: Personas, quarter_states: dict[str, District]
 ) -> None:
     page = personas.client(personas.evaluator).get("/office/completeness/").content.decode()
-    states = {
-        name: _cell(page, district.code) for name, district in quarter_states.items()
-    }
+    states = {name: _cell(page, district.code) for name, district in quarter_states.items()}
     assert "ส่งครบตามกำหนด" in states["hk"] and "2/2" in states["hk"]
     assert "ส่งครบแต่ล่าช้า" in states["bangrak"]
     assert "ขยายกำหนดส่ง" in states["dusit"] and "เตือนตอนนี้" in states["dusit"]
@@ -237,3 +235,26 @@ def test_a_notification_missing_its_quarter_still_shows(personas: Personas) -> N
     page = personas.client(personas.officer_hk).get("/notifications/")
     assert page.status_code == 200
     assert "รายงานไตรมาสที่ –" in visible_text(page)
+
+
+def test_a_closed_year_offers_no_reminder_and_refuses_one(
+    personas: Personas, quarter_states: dict[str, District]
+) -> None:
+    period = current_period()
+    client = personas.client(personas.evaluator)
+    assert "เตือนตอนนี้" in _cell(client.get("/office/completeness/").content.decode(), PHRA_NAKHON)
+    period.fiscal_year.is_open = False
+    period.fiscal_year.save(update_fields=["is_open"])
+
+    page = client.get("/office/completeness/").content.decode()
+    assert "เลยกำหนด ยังส่งไม่ครบ" in _cell(page, PHRA_NAKHON)
+    assert "เตือนตอนนี้" not in page
+    # A button left on an open tab meets a refusal, not a reminder.
+    response = client.post(
+        "/office/completeness/remind/",
+        {"period": period.pk, "district": PHRA_NAKHON},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "ปีงบประมาณนี้ปิดแล้ว" in response.content.decode()
+    assert not ManualReminder.objects.exists()
