@@ -16,9 +16,7 @@ from notifications.services import district_staff, notify
 def demo_notifications() -> int:
     today = timezone.localdate()
     period = (
-        ReportingPeriod.objects.filter(
-            fiscal_year__year=current_fiscal_year(), deadline__gte=today
-        )
+        ReportingPeriod.objects.filter(fiscal_year__year=current_fiscal_year(), deadline__gte=today)
         .select_related("fiscal_year")
         .order_by("deadline")
         .first()
