@@ -20,7 +20,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -34,9 +34,6 @@ PRIMARY_ONLY_MODELS = frozenset({"districts.membership"})
 _replica_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "replica_allowed", default=False
 )
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def replica_model(model: type[Model]) -> bool:
@@ -102,15 +99,19 @@ def reading_from_replica() -> Iterator[None]:
         _replica_allowed.reset(token)
 
 
-def replica_reads(view: Callable[P, R]) -> Callable[P, R]:
+def replica_reads[**P, R](view: Callable[P, R]) -> Callable[P, R]:
     """Let a view (or a task) read published and reference data from the replica."""
 
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with reading_from_replica():
             result = view(*args, **kwargs)
-        streamed = isinstance(result, StreamingHttpResponse) and not result.is_async
-        if streamed and not isinstance(result, FileResponse):
+        # A streamed body (an export) reads its rows after the view has returned.
+        if (
+            isinstance(result, StreamingHttpResponse)
+            and not isinstance(result, FileResponse)
+            and not result.is_async
+        ):
             result.streaming_content = _in_replica_context(result.streaming_content)
         return result
 

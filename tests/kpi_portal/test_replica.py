@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -51,7 +51,7 @@ class Capture:
         self.replica.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.replica.__exit__(*exc)
         self.primary.__exit__(*exc)
 

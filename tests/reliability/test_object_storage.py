@@ -86,7 +86,7 @@ def s3_environment(endpoint: str) -> dict[str, str]:
 
 def storages_from_settings(environment: dict[str, str]) -> dict[str, Any]:
     """STORAGES as kpi_portal/settings.py builds them from these variables."""
-    done = subprocess.run(  # noqa: S603 (fixed arguments)
+    done = subprocess.run(
         [
             sys.executable,
             "-c",
@@ -149,7 +149,7 @@ def run_print_worker(environment: dict[str, str], media: Path) -> None:
     and bucket, a media folder of its own."""
     database = settings.DATABASES["default"]
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    done = subprocess.run(  # noqa: S603 (fixed arguments)
+    done = subprocess.run(
         [sys.executable, "manage.py", "print_worker", "--batch", "--interval", "0.2"],
         cwd=ROOT,
         env={
@@ -205,9 +205,10 @@ def test_evidence_uploaded_on_the_report_page_goes_to_the_bucket_and_comes_back(
     )
     assert response.status_code == 200, response.content.decode()[:500]
     evidence = EvidenceFile.objects.get(report__assignment=open_budget, report__quarter=1)
-    assert "หนังสือเบิกจ่าย.pdf" in officer.get(
-        reverse("report_page", args=[open_budget.pk, 1])
-    ).content.decode()
+    assert (
+        "หนังสือเบิกจ่าย.pdf"
+        in officer.get(reverse("report_page", args=[open_budget.pk, 1])).content.decode()
+    )
 
     stored = objects(client_s3)
     assert stored == {f"portal/{evidence.file.name}": PDF}
