@@ -22,6 +22,7 @@ from tests.personas import (
     SEED_YEAR,
     Personas,
 )
+from tests.s3 import s3_bucket, s3_server  # noqa: F401 (fixtures for every test module)
 
 
 @pytest.fixture(scope="session")

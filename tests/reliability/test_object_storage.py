@@ -9,15 +9,10 @@ local media folders they are given stay empty.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -26,7 +21,6 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,107 +29,10 @@ from indicators.models import Assignment, DeadlineExtension, ReportingPeriod
 from printing.models import PrintJob
 from reports.models import EvidenceFile, Report
 from tests.personas import HK_SEED_ASSIGNMENT, PHRA_NAKHON, SEED_YEAR
+from tests.s3 import BUCKET, S3Bucket, objects
 
 ROOT = Path(__file__).resolve().parents[2]
-BUCKET = "kpi-evidence"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def s3_server() -> Iterator[str]:
-    """moto's S3 API server, started for these tests and stopped after them."""
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("moto_server did not start")
-            time.sleep(0.1)
-    yield endpoint
-    server.terminate()
-    server.wait(timeout=10)
-
-
-def s3_environment(endpoint: str) -> dict[str, str]:
-    return {
-        "STORAGE_BACKEND": "s3",
-        "S3_BUCKET": BUCKET,
-        "S3_ENDPOINT_URL": endpoint,
-        "S3_REGION": "us-east-1",
-        "S3_ACCESS_KEY_ID": "kpi-test",
-        "S3_SECRET_ACCESS_KEY": "kpi-test-secret",
-        "S3_PREFIX": "portal",
-    }
-
-
-def storages_from_settings(environment: dict[str, str]) -> dict[str, Any]:
-    """STORAGES as kpi_portal/settings.py builds them from these variables."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json; from kpi_portal import settings; print(json.dumps(settings.STORAGES))",
-        ],
-        cwd=ROOT,
-        env={"PATH": os.environ.get("PATH", ""), "DEBUG": "true", **environment},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    storages: dict[str, Any] = json.loads(done.stdout)
-    return storages
-
-
-@pytest.fixture
-def bucket(s3_server: str, tmp_path: Path) -> Iterator[Any]:
-    """An empty bucket, the portal's default storage pointed at it, and an empty
-    local media folder that must stay empty."""
-    import boto3
-
-    environment = s3_environment(s3_server)
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_server,
-        region_name="us-east-1",
-        aws_access_key_id="kpi-test",
-        aws_secret_access_key="kpi-test-secret",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    storages = storages_from_settings(environment)
-    assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
-    storages["staticfiles"] = settings.STORAGES["staticfiles"]
-    media = tmp_path / "media"
-    media.mkdir()
-    with override_settings(STORAGES=storages, MEDIA_ROOT=media):
-        yield client, environment, media
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
-
-
-def objects(client: Any) -> dict[str, bytes]:
-    found = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {
-        item["Key"]: client.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read()
-        for item in found
-    }
 
 
 def signed_in(username: str) -> Client:
@@ -191,9 +88,9 @@ def open_budget(demo_committed: None) -> Assignment:
 
 
 def test_evidence_uploaded_on_the_report_page_goes_to_the_bucket_and_comes_back(
-    bucket: Any, open_budget: Assignment
+    s3_bucket: S3Bucket, open_budget: Assignment
 ) -> None:
-    client_s3, _environment, media = bucket
+    client_s3, media = s3_bucket.client, s3_bucket.media
     officer = signed_in("phranakhon")
     response = officer.post(
         reverse("evidence_upload", args=[open_budget.pk, 1]),
@@ -231,9 +128,9 @@ def test_evidence_uploaded_on_the_report_page_goes_to_the_bucket_and_comes_back(
 
 
 def test_an_evidence_object_missing_from_the_bucket_is_a_404(
-    bucket: Any, open_budget: Assignment
+    s3_bucket: S3Bucket, open_budget: Assignment
 ) -> None:
-    client_s3, _environment, _media = bucket
+    client_s3 = s3_bucket.client
     officer = signed_in("phranakhon")
     officer.post(
         reverse("evidence_upload", args=[open_budget.pk, 1]),
@@ -247,9 +144,9 @@ def test_an_evidence_object_missing_from_the_bucket_is_a_404(
 
 
 def test_a_print_job_rendered_by_a_worker_elsewhere_is_downloaded_from_the_bucket(
-    bucket: Any, demo_committed: None, tmp_path: Path
+    s3_bucket: S3Bucket, demo_committed: None, tmp_path: Path
 ) -> None:
-    client_s3, environment, media = bucket
+    client_s3, environment, media = s3_bucket.client, s3_bucket.environment, s3_bucket.media
     evaluator = signed_in("evaluator")
     requested = evaluator.post(
         reverse("prints"), {"kind": PrintJob.Kind.SUMMARY, "year": SEED_YEAR, "quarter": 1}
