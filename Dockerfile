@@ -21,7 +21,7 @@ RUN DEBUG=true STATIC_MANIFEST=true STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --create-home kpi \
- && mkdir -p /var/lib/kpi-portal/media /var/lib/kpi-portal/pdf-cache \
+ && mkdir -p /var/lib/kpi-portal/media \
  && chown -R kpi /var/lib/kpi-portal
 USER kpi
 EXPOSE 8000

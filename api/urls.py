@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from api import views
 from api.endpoints import api
+from kpi_portal.replica import replica_reads
 
 
 def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,9 +39,12 @@ def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _wrapped(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    # Every endpoint reads published data: from the read replica when there is one
+    # (the token and its scope are still checked on the primary: api is not a
+    # replica app, kpi_portal/replica.py).
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = _json_405(pattern.callback)
+            pattern.callback = _json_405(replica_reads(pattern.callback))
     return patterns
 
 

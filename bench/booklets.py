@@ -69,7 +69,6 @@ def main() -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="kpi-bench-booklets-"))
     os.environ["MEDIA_ROOT"] = str(scratch / "media")
-    os.environ["PDF_CACHE_DIR"] = str(scratch / "pdf-cache")
     _common.setup_django()
     load_before = _common.machine_load()
 

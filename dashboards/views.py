@@ -15,10 +15,12 @@ from dashboards.selectors import (
 )
 from indicators.selectors import fiscal_year_for_page
 from kpi_portal.http import parse_int
+from kpi_portal.replica import replica_reads
 
 
 @dashboard_required
 @require_GET
+@replica_reads
 def city(request: HttpRequest) -> HttpResponse:
     """The city: reporting completeness, scores by zone group, indicators off
     target and the trend over the years (``?year=&quarter=&indicator=``)."""
@@ -43,6 +45,7 @@ def city(request: HttpRequest) -> HttpResponse:
 
 @dashboard_required
 @require_GET
+@replica_reads
 def district(request: HttpRequest, code: str) -> HttpResponse:
     """A district: its published scorecard for the quarter and each indicator's trend."""
     place = get_dashboard_district(request, code)

@@ -40,6 +40,7 @@ from indicators.rollover import RolloverPlan, fiscal_year_rollover, rollover_pla
 from indicators.selectors import fiscal_years
 from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
+from kpi_portal.replica import replica_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: What a multipart request adds to the file itself (boundaries, the CSRF token).
@@ -197,6 +198,7 @@ def rollover_done(request: HtmxHttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def export_district_year(
     request: HtmxHttpRequest, code: str, year: int, fmt: str
 ) -> HttpResponseBase:
@@ -214,24 +216,28 @@ def export_district_year(
 
 @login_required
 @require_GET
+@replica_reads
 def export_scorecard(request: HtmxHttpRequest, code: str, year: int, fmt: str) -> HttpResponseBase:
     return export_response(tables.scorecard(scorecard_for_request(request, code, year)), fmt)
 
 
 @office_required
 @require_GET
+@replica_reads
 def export_matrix(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(tables.matrix(matrix_for_request(request)), fmt)
 
 
 @office_required
 @require_GET
+@replica_reads
 def export_queue(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(tables.review_queue(QueueFilter.from_query(request.GET)), fmt)
 
 
 @office_required
 @require_GET
+@replica_reads
 def export_summary(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     summary = summary_for_request(request)[3]
     if summary is None:
@@ -241,12 +247,14 @@ def export_summary(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
 
 @office_required
 @require_GET
+@replica_reads
 def export_rankings(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     return export_response(tables.rankings(ranking_for_request(request)), fmt)
 
 
 @office_required
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def export_reports(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
     """Every report of ``?year=`` or, without one, of every year (newest first).
 

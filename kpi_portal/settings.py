@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -117,6 +118,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica of the same database (streaming replication), optional: the
+# dashboards, the exports and the API read published and reference data from it
+# (kpi_portal/replica.py). Without one, everything reads from the primary. Tests
+# see it as the same database under a second alias (TEST MIRROR).
+_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA: str | None = None
+if _REPLICA_URL:
+    DATABASE_REPLICA = "replica"
+    DATABASES[DATABASE_REPLICA] = {
+        **dj_database_url.parse(
+            _REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["kpi_portal.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,8 +192,38 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Evidence, imports, exports and printed files: on the local disk (MEDIA_ROOT) by
+# default; with STORAGE_BACKEND=s3 in an S3-compatible bucket, which every web and
+# print worker host reads and writes alike (docs/scaling.md).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", default="local")
+if STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}.")
+_DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            # Empty: AWS itself; otherwise the S3 API of MinIO, Ceph, a cloud's own.
+            "endpoint_url": env_str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env_str("S3_REGION", default="") or None,
+            # Empty: boto3's own lookup (instance role, AWS_* variables, ~/.aws).
+            "access_key": env_str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", default="") or None,
+            # Objects under this prefix, so that one bucket may hold several portals.
+            "location": env_str("S3_PREFIX", default=""),
+            # Path-style URLs work with every S3-compatible server.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # Never overwrite: two uploads of the same name keep both (as on disk).
+            "file_overwrite": False,
+            # Private objects, served only through the views that check access.
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", default=not DEBUG)
@@ -239,13 +287,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 _PUBLIC_CACHE_BACKEND = env_str(
     "PUBLIC_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"
 )
-# Rendered PDFs are cached by a digest of the data they show (printing/pdf.py);
-# a file cache is shared by every gunicorn worker on the machine.
+# Rendered PDFs are cached by a digest of the data they show (printing/pdf.py), in
+# a table of the database (created by printing's migration 0004): every web worker
+# and print worker, on any host, finds what another rendered.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pdf": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("PDF_CACHE_DIR", default=str(BASE_DIR / "var" / "pdf-cache")),
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "printing_pdf_cache",
         "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", default=5000)},
     },
     # Rendered public pages (public/cache.py), keyed by the public version. LocMem

@@ -22,6 +22,7 @@ from tests.personas import (
     SEED_YEAR,
     Personas,
 )
+from tests.s3 import s3_bucket, s3_server  # noqa: F401 (fixtures for every test module)
 
 
 @pytest.fixture(scope="session")
@@ -77,17 +78,20 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     # Under pytest-xdist (bin/test) each worker has its own test database
-    # (test_<name>_gw0, ...); it gets its own uploads folder and PDF cache too,
-    # for itself and for the worker commands it starts (they read the environment).
+    # (test_<name>_gw0, ...), and with it its own PDF cache (a table); it gets its
+    # own uploads folder too, for itself and for the worker commands it starts
+    # (they read the environment).
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
-        pdf = cast("dict[str, Any]", settings.CACHES["pdf"])
         media = Path(settings.MEDIA_ROOT) / f"xdist-{worker}"
-        pdf_cache = Path(pdf["LOCATION"]).with_name(f"pdf-cache-{worker}")
         settings.MEDIA_ROOT = media
-        pdf["LOCATION"] = str(pdf_cache)
         os.environ["MEDIA_ROOT"] = str(media)
-        os.environ["PDF_CACHE_DIR"] = str(pdf_cache)
+
+    # The read replica's alias, for the tests that turn it on (DATABASE_REPLICA,
+    # tests/kpi_portal/test_replica.py): the test database under a second name.
+    # Without DATABASE_REPLICA set, the router never uses it.
+    databases = cast("dict[str, Any]", settings.DATABASES)
+    databases.setdefault("replica", {**databases["default"], "TEST": {"MIRROR": "default"}})
 
 
 _GROUP_IGNORED = pytest.StashKey[bool]()

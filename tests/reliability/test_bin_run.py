@@ -120,7 +120,6 @@ def test_stopping_bin_run_stops_the_server_and_the_worker(
         "KPI_DEMO": "0",
         "DEBUG": "true",
         "MEDIA_ROOT": str(tmp_path / "media"),
-        "PDF_CACHE_DIR": str(tmp_path / "pdf"),
     }
     log = tmp_path / "run.log"
     with log.open("wb") as out:

@@ -210,7 +210,6 @@ def start_worker(
             **os.environ,
             "DATABASE_URL": url,
             "MEDIA_ROOT": str(media_root),
-            "PDF_CACHE_DIR": str(pdf_cache),
             "LOG_LEVEL": "WARNING",
             **(env or {}),
         },
