@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from districts.access import get_district_for_user, office_required, sees_every_district
 from districts.models import ZoneGroup
 from evaluation import services as evaluation_services
+from evaluation.cache import cached_table, matrix_version
 from evaluation.forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
 from evaluation.scorecard import (
     YEAR_QUARTER,
@@ -39,6 +41,7 @@ from evaluation.selectors import (
     QueueFilter,
     QueueFlag,
     indicator_summary,
+    matrix_outline,
     next_in_queue,
     office_matrix,
     queue_choices,
@@ -76,26 +79,42 @@ def year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
     return fiscal_year, quarter
 
 
+def _matrix_filters(request: HtmxHttpRequest) -> dict[str, Any]:
+    """The matrix's filters from the query (zone, indicator, status, sort)."""
+    return {
+        "zone_code": request.GET.get("zone") or None,
+        "indicator_id": _int(request.GET.get("indicator")),
+        "status": request.GET.get("status") or None,
+        "sort": request.GET.get("sort") or "name",
+    }
+
+
 def matrix_for_request(request: HtmxHttpRequest) -> Matrix:
     """The matrix with the page's filters (year, quarter, zone, indicator, status,
     sort): the page and its export show the same rows."""
     fiscal_year, quarter = year_and_quarter(request)
-    return office_matrix(
-        fiscal_year,
-        quarter,
-        zone_code=request.GET.get("zone") or None,
-        indicator_id=_int(request.GET.get("indicator")),
-        status=request.GET.get("status") or None,
-        sort=request.GET.get("sort") or "name",
-    )
+    return office_matrix(fiscal_year, quarter, **_matrix_filters(request))
 
 
 @office_required
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The matrix of districts × indicators for one quarter."""
-    matrix = matrix_for_request(request)
-    fiscal_year, quarter = matrix.fiscal_year, matrix.quarter
+    """The matrix of districts × indicators for one quarter; its table comes from the
+    matrix cache while nothing it shows has changed (evaluation/cache.py)."""
+    fiscal_year, quarter = year_and_quarter(request)
+    filters = _matrix_filters(request)
+    version = matrix_version(fiscal_year.pk, quarter, timezone.localdate())  # before the data
+    built: list[Matrix] = []
+
+    def render_table() -> str:
+        built.append(office_matrix(fiscal_year, quarter, **filters))
+        # No request: the cached table must not hold anything of whoever asked first.
+        return render_to_string("office/home.html#matrix-table", {"matrix": built[0]})
+
+    table = cached_table(
+        version, {"year": fiscal_year.pk, "quarter": quarter, **filters}, render_table
+    )
+    matrix = built[0] if built else matrix_outline(fiscal_year, quarter, sort=filters["sort"])
     template = "office/home.html"
     if request.htmx:
         template += "#matrix"
@@ -114,6 +133,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         template,
         {
             "matrix": matrix,
+            "matrix_table": table,
             "period": period,
             "last_publication": period.publication_events.all()[:1] if period else [],
             "filters": request.GET,
