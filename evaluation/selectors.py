@@ -374,10 +374,15 @@ def _assigned_indicators(fiscal_year: FiscalYear) -> list[Indicator]:
     )
 
 
-def matrix_outline(fiscal_year: FiscalYear, quarter: int, *, sort: str = SORTS[0]) -> Matrix:
-    """What the matrix page shows around its table (the filters' choices, the
-    deadline), without the cells: the page around a table kept in the cache."""
-    period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
+def matrix_outline(
+    fiscal_year: FiscalYear,
+    quarter: int,
+    period: ReportingPeriod | None,
+    *,
+    sort: str = SORTS[0],
+) -> Matrix:
+    """What the matrix page shows around its table (the filters' years and zone
+    groups, the deadline), without the cells: the page around a cached table."""
     return Matrix(
         fiscal_year=fiscal_year,
         quarter=quarter,
@@ -387,7 +392,6 @@ def matrix_outline(fiscal_year: FiscalYear, quarter: int, *, sort: str = SORTS[0
         by_indicator=[],
         zone_groups=list(ZoneGroup.objects.order_by("position")),
         years=list(fiscal_years()),
-        all_indicators=_assigned_indicators(fiscal_year),
         sort=sort if sort in SORTS else SORTS[0],
     )
 

@@ -17,13 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from districts.access import get_district_for_user, office_required, sees_every_district
 from districts.models import ZoneGroup
 from evaluation import services as evaluation_services
-from evaluation.cache import cached_table, matrix_version
+from evaluation.cache import SLOT, cached_parts, fill_slot, matrix_version, safe_html
 from evaluation.forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
 from evaluation.scorecard import (
     YEAR_QUARTER,
@@ -49,6 +50,7 @@ from evaluation.selectors import (
     review_queue,
     with_flags,
 )
+from evaluation.templatetags.matrix import indicator_options
 from indicators import services as indicator_services
 from indicators.calendar import district_deadline
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_of
@@ -96,6 +98,27 @@ def matrix_for_request(request: HtmxHttpRequest) -> Matrix:
     return office_matrix(fiscal_year, quarter, **_matrix_filters(request))
 
 
+def _cached_matrix(
+    fiscal_year: FiscalYear, quarter: int, filters: dict[str, Any]
+) -> tuple[dict[str, bytes], Matrix | None]:
+    """The matrix's table and indicator choices from the matrix cache, else built (and
+    the matrix they were built from)."""
+    version = matrix_version(fiscal_year.pk, quarter, timezone.localdate())  # before the data
+    built: list[Matrix] = []
+
+    def render_parts() -> dict[str, str]:
+        matrix = office_matrix(fiscal_year, quarter, **filters)
+        built.append(matrix)
+        return {
+            # No request: the cached table must hold nothing of whoever asked first.
+            "table": render_to_string("office/home.html#matrix-table", {"matrix": matrix}),
+            "indicator_options": indicator_options(matrix.all_indicators, filters["indicator_id"]),
+        }
+
+    params = {"year": fiscal_year.pk, "quarter": quarter, **filters}
+    return cached_parts(version, params, render_parts), (built[0] if built else None)
+
+
 @office_required
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
@@ -103,21 +126,6 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     matrix cache while nothing it shows has changed (evaluation/cache.py)."""
     fiscal_year, quarter = year_and_quarter(request)
     filters = _matrix_filters(request)
-    version = matrix_version(fiscal_year.pk, quarter, timezone.localdate())  # before the data
-    built: list[Matrix] = []
-
-    def render_table() -> str:
-        built.append(office_matrix(fiscal_year, quarter, **filters))
-        # No request: the cached table must not hold anything of whoever asked first.
-        return render_to_string("office/home.html#matrix-table", {"matrix": built[0]})
-
-    table = cached_table(
-        version, {"year": fiscal_year.pk, "quarter": quarter, **filters}, render_table
-    )
-    matrix = built[0] if built else matrix_outline(fiscal_year, quarter, sort=filters["sort"])
-    template = "office/home.html"
-    if request.htmx:
-        template += "#matrix"
     period = (
         ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
         .prefetch_related(
@@ -128,12 +136,17 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         )
         .first()
     )
-    return render(
+    parts, matrix = _cached_matrix(fiscal_year, quarter, filters)
+    template = "office/home.html"
+    if request.htmx:
+        template += "#matrix"
+    response = render(
         request,
         template,
         {
-            "matrix": matrix,
-            "matrix_table": table,
+            "matrix": matrix or matrix_outline(fiscal_year, quarter, period, sort=filters["sort"]),
+            "matrix_table": mark_safe(SLOT),  # noqa: S308  # nosec B308, B703
+            "indicator_options": safe_html(parts["indicator_options"]),
             "period": period,
             "last_publication": period.publication_events.all()[:1] if period else [],
             "filters": request.GET,
@@ -141,6 +154,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "queue_size": Report.objects.filter(status=Status.SUBMITTED).count(),
         },
     )
+    return fill_slot(response, parts["table"])
 
 
 @office_required
