@@ -220,3 +220,20 @@ class TestEveryChangeShowsAtOnce:
         page(office, 1)
         ZoneGroup.objects.filter(pk=group.pk).update(name_th="กลุ่มใหม่")
         assert "รวมกลุ่มใหม่" in visible_text(page(office, 1))
+
+
+@pytest.mark.django_db
+def test_the_indicator_filter_keeps_its_choice_from_the_cache(
+    office: Client, hk_sheet: Assignment
+) -> None:
+    """The filter's choices are kept beside the table: the chosen one stays chosen."""
+    indicator = hk_sheet.indicator
+    for _ in range(2):  # built, then from the cache
+        response = office.get(
+            reverse("office_home"), {"year": YEAR, "quarter": 1, "indicator": indicator.pk}
+        )
+        html = response.content.decode()
+        menu = html[html.index('<select name="indicator">') :]
+        menu = menu[: menu.index("</select>")]
+        assert re.findall(r'<option value="(\d+)" selected>', menu) == [str(indicator.pk)]
+        assert f"{indicator.code} {indicator.name[:39]}" in html
