@@ -264,7 +264,7 @@ CACHES = {
         ),
     },
     # The office matrix's rendered table (evaluation/cache.py), compressed (a full
-    # quarter is ~1 MB of HTML, ~60 KB stored), keyed by its quarter's version.
+    # quarter is ~1.3 MB of HTML, ~90 KB stored), keyed by its quarter's version.
     # Per process: each worker renders a version once.
     "matrix": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
