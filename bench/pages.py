@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/pages.py            # DATABASE_URL defaults to .../kpi_bench
 
+    .venv/bin/python bench/pages.py --only matrix,api   # some pages only (and the baselines)
+
 Each page: 3 warm-up requests, then N=30 timed requests through django.test.Client
 (the whole middleware stack, DEBUG off, no network), then one more request under
 CaptureQueriesContext for its query count. Two baselines run in the same process:
 /bench/ok/ (a view returning HttpResponse("ok") behind every middleware) and
-/healthz/ (answered by the first middleware after one SELECT 1).
+/healthz/ (answered by the first middleware after one SELECT 1). A file download
+(an export) is timed until its last byte, streamed or not.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class Page:
     url: str
     user: Any
     before: Any = None  # called before every request (e.g. empty a cache: a cold page)
+    headers: dict[str, str] | None = None  # e.g. the API's bearer token
+    runs: int | None = None  # fewer timed requests than --runs (downloads of seconds)
 
 
 @dataclass
@@ -44,24 +49,30 @@ def measure(client: Any, page: Page, runs: int, warmups: int) -> Result:
         client.logout()
     else:
         client.force_login(page.user)
+
+    def get() -> tuple[int, int]:
+        response = client.get(page.url, secure=True, headers=page.headers)
+        # A streamed export is only done when its last byte is written.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response.status_code, len(body)
+
     size = 0
     for _ in range(warmups):
-        response = client.get(page.url, secure=True)
-        if response.status_code != 200:
-            raise SystemExit(f"{page.name}: GET {page.url} answered {response.status_code}")
-        size = len(response.content)
+        status, size = get()
+        if status != 200:
+            raise SystemExit(f"{page.name}: GET {page.url} answered {status}")
     samples = []
-    for _ in range(runs):
+    for _ in range(min(runs, page.runs or runs)):
         if page.before is not None:
             page.before()
         start = time.perf_counter()
-        response = client.get(page.url, secure=True)
+        status, _size = get()
         samples.append((time.perf_counter() - start) * 1000)
-        _common.require(response.status_code == 200, f"{page.url} answered {response.status_code}")
+        _common.require(status == 200, f"{page.url} answered {status}")
     if page.before is not None:
         page.before()
     with CaptureQueriesContext(connection) as captured:
-        client.get(page.url, secure=True)
+        get()
     return Result(page, _common.Stats.of(samples), len(captured.captured_queries), size)
 
 
@@ -99,12 +110,7 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
         ),
         Page("sheet page", f"{base}/", officer),
         Page("report history", f"{base}/q{report.quarter}/history/", officer),
-        Page("office matrix /office/ (current year, quarter)", "/office/", evaluator),
-        Page(
-            f"office matrix, year {last_full.year} q4",
-            f"/office/?year={last_full.year}&quarter=4",
-            evaluator,
-        ),
+        *matrix_pages(evaluator, last_full.year),
         Page("review queue /office/queue/", "/office/queue/", evaluator),
         Page(
             f"scorecard {district.code}, year {last_full.year} q4 (district)",
@@ -136,6 +142,102 @@ def pick_pages(officer_name: str, evaluator_name: str) -> list[Page]:
         *public_pages(district.code, assignment.pk, last_full.year),
         *search_pages(officer, evaluator, district, assignment),
         *notification_pages(officer, evaluator, last_full.year),
+        *api_pages(evaluator, district.code, last_full.year),
+        *export_pages(evaluator, district.code, last_full.year),
+        *import_pages(),
+    ]
+
+
+def matrix_pages(evaluator: Any, year: int) -> list[Page]:
+    """The office matrix from the matrix cache (every request after the first of a
+    version) and built (the cache emptied before each request: the first request
+    after a change)."""
+    from django.core.cache import caches
+
+    def cold() -> None:
+        caches["matrix"].clear()
+
+    pages = [
+        ("office matrix /office/ (current year, quarter)", "/office/"),
+        (f"office matrix, year {year} q4", f"/office/?year={year}&quarter=4"),
+        (f"office matrix, year {year} q4, by zone", f"/office/?year={year}&quarter=4&sort=zone"),
+    ]
+    return [
+        *(Page(f"{name} (cached)", url, evaluator) for name, url in pages),
+        *(Page(f"{name} (built)", url, evaluator, cold) for name, url in pages[:2]),
+    ]
+
+
+def api_pages(evaluator: Any, code: str, year: int) -> list[Page]:
+    """Other agencies' JSON API with a token for every district (issued here, each run:
+    only its hash is stored), its rate limits counted as usual, and its docs page."""
+    from django.conf import settings
+
+    from api.models import ApiToken
+    from api.services import api_token_create
+
+    # Latency, not the limits, is measured: a run sends a few hundred requests a minute.
+    settings.API_RATE_PER_MINUTE = settings.API_RATE_PER_DAY = 10**9
+    secret = api_token_create(
+        token=ApiToken(
+            agency="bench",
+            contact_email="bench@example.org",
+            all_districts=True,
+            expires_on=None,
+        ),
+        districts=[],
+        actor=evaluator,
+    )
+    bearer = {"Authorization": f"Bearer {secret}"}
+    pages = [
+        ("fiscal years", "/api/v1/fiscal-years"),
+        ("districts", "/api/v1/districts"),
+        (f"indicators of {year}", f"/api/v1/indicators?year={year}"),
+        (f"results {year} q4, first page", f"/api/v1/results?year={year}&quarter=4"),
+        (
+            f"results {year} q4, district {code}",
+            f"/api/v1/results?year={year}&quarter=4&district={code}",
+        ),
+        (f"scores {year} q4", f"/api/v1/scores?year={year}&quarter=4"),
+    ]
+    return [
+        *(Page(f"API {name}", url, None, headers=bearer) for name, url in pages),
+        Page("API docs page", "/api/", None),
+    ]
+
+
+def export_pages(evaluator: Any, code: str, year: int) -> list[Page]:
+    """The downloads the office and the districts take inline (the whole ten years'
+    reports go to the background worker: bench/exports.py)."""
+    query = f"year={year}&quarter=4"
+    pages = [
+        (f"export matrix {year} q4 (CSV)", f"/exchange/export/matrix.csv?{query}"),
+        (f"export matrix {year} q4 (Excel)", f"/exchange/export/matrix.xlsx?{query}"),
+        (f"export rankings {year} q4 (Excel)", f"/exchange/export/rankings.xlsx?{query}"),
+        (
+            f"export scorecard {code} {year} (Excel)",
+            f"/exchange/export/districts/{code}/scorecard/{year}.xlsx?quarter=4",
+        ),
+        (
+            f"export district {code} year {year} (Excel)",
+            f"/exchange/export/districts/{code}/{year}.xlsx",
+        ),
+        ("export queue (CSV)", "/exchange/export/queue.csv"),
+    ]
+    return [Page(name, url, evaluator, runs=10) for name, url in pages]
+
+
+def import_pages() -> list[Page]:
+    """The import page and the template workbook, as an administrator (a superuser made
+    here once: the synthetic data has none). Importing a year: bench/imports.py."""
+    from django.contrib.auth import get_user_model
+
+    admin, _created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return [
+        Page("import page (upload form, earlier runs)", "/exchange/import/", admin),
+        Page("import template workbook", "/exchange/import/template.xlsx", admin),
     ]
 
 
@@ -242,6 +344,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: pages whose name holds one of them"
+    )
     args = parser.parse_args()
 
     _common.setup_django()
@@ -255,6 +360,13 @@ def main() -> None:
 
     _common.require(not settings.DEBUG, "DEBUG must be off")
     pages = pick_pages(args.officer, args.evaluator)
+    if args.only:
+        words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+        pages = [
+            p
+            for p in pages
+            if p.name.startswith("baseline") or any(w in p.name.lower() for w in words)
+        ]
     client = Client()
     results = [measure(client, page, args.runs, args.warmups) for page in pages]
     baseline = results[0].stats.median
@@ -268,8 +380,9 @@ def main() -> None:
     for r in results:
         s = r.stats
         goal = "yes" if s.p95 <= 100 else "**no**"
+        name = r.page.name + (f" (N={r.page.runs})" if r.page.runs else "")
         lines.append(
-            f"| {r.page.name} | `{r.page.url}` | {s.median:.2f} | {s.p95:.2f} | "
+            f"| {name} | `{r.page.url}` | {s.median:.2f} | {s.p95:.2f} | "
             f"{s.minimum:.2f}–{s.maximum:.2f} | {s.median / baseline:.1f}× | {r.queries} | "
             f"{r.size:,} | {goal} |"
         )

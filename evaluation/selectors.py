@@ -213,14 +213,7 @@ def office_matrix(
     districts = District.objects.select_related("zone_group").order_by("name_th")
     if zone_code:
         districts = districts.filter(zone_group__code=zone_code)
-    # EXISTS rather than a join + DISTINCT: the DISTINCT over 50 assignments per
-    # indicator and every indicator column cost 93 ms of a 450 ms page at full scale.
-    all_indicators = list(
-        Indicator.objects.filter(fiscal_year=fiscal_year)
-        .filter(Exists(Assignment.objects.filter(indicator=OuterRef("pk"))))
-        .only("id", "code", "name")
-        .order_by("code")
-    )
+    all_indicators = _assigned_indicators(fiscal_year)
     indicators = [i for i in all_indicators if indicator_id in (None, i.pk)]
     in_scope = Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
     if indicator_id is not None:
@@ -366,6 +359,40 @@ def office_matrix(
         sort=sort,
         zones=zone_list,
         total=total,
+    )
+
+
+def _assigned_indicators(fiscal_year: FiscalYear) -> list[Indicator]:
+    """The year's indicators assigned to any district, by code."""
+    # EXISTS rather than a join + DISTINCT: the DISTINCT over 50 assignments per
+    # indicator and every indicator column cost 93 ms of a 450 ms page at full scale.
+    return list(
+        Indicator.objects.filter(fiscal_year=fiscal_year)
+        .filter(Exists(Assignment.objects.filter(indicator=OuterRef("pk"))))
+        .only("id", "code", "name")
+        .order_by("code")
+    )
+
+
+def matrix_outline(
+    fiscal_year: FiscalYear,
+    quarter: int,
+    period: ReportingPeriod | None,
+    *,
+    sort: str = SORTS[0],
+) -> Matrix:
+    """What the matrix page shows around its table (the filters' years and zone
+    groups, the deadline), without the cells: the page around a cached table."""
+    return Matrix(
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        deadline=period.deadline if period else None,
+        indicators=[],
+        rows=[],
+        by_indicator=[],
+        zone_groups=list(ZoneGroup.objects.order_by("position")),
+        years=list(fiscal_years()),
+        sort=sort if sort in SORTS else SORTS[0],
     )
 
 

@@ -14,14 +14,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from districts.access import get_district_for_user, office_required, sees_every_district
 from districts.models import ZoneGroup
 from evaluation import services as evaluation_services
+from evaluation.cache import SLOT, cached_parts, fill_slot, matrix_version, safe_html
 from evaluation.forms import ExtensionForm, ReopenForm, ReturnForm, ScoreForm
 from evaluation.scorecard import (
     YEAR_QUARTER,
@@ -39,6 +42,7 @@ from evaluation.selectors import (
     QueueFilter,
     QueueFlag,
     indicator_summary,
+    matrix_outline,
     next_in_queue,
     office_matrix,
     queue_choices,
@@ -46,6 +50,7 @@ from evaluation.selectors import (
     review_queue,
     with_flags,
 )
+from evaluation.templatetags.matrix import indicator_options
 from indicators import services as indicator_services
 from indicators.calendar import district_deadline
 from indicators.fiscal import QUARTERS, current_fiscal_year, quarter_of
@@ -76,29 +81,51 @@ def year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
     return fiscal_year, quarter
 
 
+def _matrix_filters(request: HtmxHttpRequest) -> dict[str, Any]:
+    """The matrix's filters from the query (zone, indicator, status, sort)."""
+    return {
+        "zone_code": request.GET.get("zone") or None,
+        "indicator_id": _int(request.GET.get("indicator")),
+        "status": request.GET.get("status") or None,
+        "sort": request.GET.get("sort") or "name",
+    }
+
+
 def matrix_for_request(request: HtmxHttpRequest) -> Matrix:
     """The matrix with the page's filters (year, quarter, zone, indicator, status,
     sort): the page and its export show the same rows."""
     fiscal_year, quarter = year_and_quarter(request)
-    return office_matrix(
-        fiscal_year,
-        quarter,
-        zone_code=request.GET.get("zone") or None,
-        indicator_id=_int(request.GET.get("indicator")),
-        status=request.GET.get("status") or None,
-        sort=request.GET.get("sort") or "name",
-    )
+    return office_matrix(fiscal_year, quarter, **_matrix_filters(request))
+
+
+def _cached_matrix(
+    fiscal_year: FiscalYear, quarter: int, filters: dict[str, Any]
+) -> tuple[dict[str, bytes], Matrix | None]:
+    """The matrix's table and indicator choices from the matrix cache, else built (and
+    the matrix they were built from)."""
+    version = matrix_version(fiscal_year.pk, quarter, timezone.localdate())  # before the data
+    built: list[Matrix] = []
+
+    def render_parts() -> dict[str, str]:
+        matrix = office_matrix(fiscal_year, quarter, **filters)
+        built.append(matrix)
+        return {
+            # No request: the cached table must hold nothing of whoever asked first.
+            "table": render_to_string("office/home.html#matrix-table", {"matrix": matrix}),
+            "indicator_options": indicator_options(matrix.all_indicators, filters["indicator_id"]),
+        }
+
+    params = {"year": fiscal_year.pk, "quarter": quarter, **filters}
+    return cached_parts(version, params, render_parts), (built[0] if built else None)
 
 
 @office_required
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The matrix of districts × indicators for one quarter."""
-    matrix = matrix_for_request(request)
-    fiscal_year, quarter = matrix.fiscal_year, matrix.quarter
-    template = "office/home.html"
-    if request.htmx:
-        template += "#matrix"
+    """The matrix of districts × indicators for one quarter; its table comes from the
+    matrix cache while nothing it shows has changed (evaluation/cache.py)."""
+    fiscal_year, quarter = year_and_quarter(request)
+    filters = _matrix_filters(request)
     period = (
         ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
         .prefetch_related(
@@ -109,11 +136,17 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         )
         .first()
     )
-    return render(
+    parts, matrix = _cached_matrix(fiscal_year, quarter, filters)
+    template = "office/home.html"
+    if request.htmx:
+        template += "#matrix"
+    response = render(
         request,
         template,
         {
-            "matrix": matrix,
+            "matrix": matrix or matrix_outline(fiscal_year, quarter, period, sort=filters["sort"]),
+            "matrix_table": mark_safe(SLOT),  # noqa: S308  # nosec B308, B703
+            "indicator_options": safe_html(parts["indicator_options"]),
             "period": period,
             "last_publication": period.publication_events.all()[:1] if period else [],
             "filters": request.GET,
@@ -121,6 +154,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "queue_size": Report.objects.filter(status=Status.SUBMITTED).count(),
         },
     )
+    return fill_slot(response, parts["table"])
 
 
 @office_required

@@ -312,6 +312,15 @@ CACHES = {
             else {}
         ),
     },
+    # The office matrix's rendered table (evaluation/cache.py), compressed (a full
+    # quarter is ~1.3 MB of HTML, ~90 KB stored), keyed by its quarter's version.
+    # Per process: each worker renders a version once.
+    "matrix": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "office-matrix",
+        "TIMEOUT": env_int("MATRIX_CACHE_SECONDS", default=60 * 60),
+        "OPTIONS": {"MAX_ENTRIES": env_int("MATRIX_CACHE_MAX_ENTRIES", default=200)},
+    },
 }
 # How long a browser or a CDN may keep a public page (Cache-Control: public, max-age).
 PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", default=60)

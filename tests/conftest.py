@@ -168,10 +168,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _empty_public_cache() -> Generator[None]:
     """Every test starts with an empty public cache (public pages, dashboards' public
-    figures): the cache lives in the process, and a database rolled back after a
-    test starts its public version again, so an entry could outlive its data."""
+    figures) and matrix cache: the caches live in the process, and a database rolled
+    back after a test starts its versions again, so an entry could outlive its data."""
     from django.core.cache import caches
 
-    caches["public"].clear()
+    for name in ("public", "matrix"):
+        caches[name].clear()
     yield
-    caches["public"].clear()
+    for name in ("public", "matrix"):
+        caches[name].clear()

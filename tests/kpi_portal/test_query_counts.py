@@ -112,6 +112,22 @@ def test_query_counts_do_not_grow_with_data(personas: Personas, hk_sheet: Assign
 
 
 @pytest.mark.django_db
+def test_a_cached_office_matrix_is_served_in_as_many_queries_whatever_the_data(
+    personas: Personas,
+) -> None:
+    """A table from the matrix cache: fewer queries than building it, and as many
+    with 22 indicators as with 2 (the page around it reads no cell)."""
+    year = FiscalYear.objects.get(year=2564)
+    office = personas.client(personas.evaluator)
+    url = reverse("office_home") + "?year=2564&quarter=2"
+    built = count(office, url)  # renders and fills the cache
+    cached = count(office, url)
+    grow(year)
+    assert count(office, url) == built  # the change bumped the version: built again
+    assert count(office, url) == cached < built
+
+
+@pytest.mark.django_db
 def test_a_cached_sheet_pdf_is_found_in_a_few_queries_whatever_the_data(
     personas: Personas, hk_sheet: Assignment, settings: Settings, tmp_path: Path
 ) -> None:
