@@ -552,7 +552,7 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         code = f" ({self.code})" if self.code else ""  # codes are issued per year, later
-        return f"{self.indicator.code} · {self.district.name_th}{code}"
+        return f"{self.indicator.code} · {self.district.display_name}{code}"
 
     def clean(self) -> None:
         super().clean()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from districts.access import sees_every_district
 from districts.models import DISTRICT_ROLES, OFFICE_ROLES, District
 from kpi_portal.errors import ActionRefused
-from kpi_portal.thaidate import thai_datetime
+from kpi_portal.thaidate import format_datetime
 from notifications.messages import target_path, words
 from notifications.models import DailyRun, Email, Kind, ManualReminder, Notification, Preference
 
@@ -372,7 +372,7 @@ def office_digests(today: dt.date, since: dt.datetime, now: dt.datetime) -> int:
     context = {
         "digest": digest,
         "board_url": portal_url("/office/completeness/"),
-        "since": thai_datetime(since),
+        "since": format_datetime(since),
     }
     text, html = render_email("digest", context)
     with translation.override("th"):

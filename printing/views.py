@@ -26,7 +26,10 @@ def _jobs_for(request: HtmxHttpRequest) -> QuerySet[PrintJob]:
         PrintJob.objects.filter(parent=None)
         .select_related("fiscal_year", "requested_by")
         .prefetch_related(
-            Prefetch("districts", queryset=District.objects.order_by("name_th").only("name_th"))
+            Prefetch(
+                "districts",
+                queryset=District.objects.order_by("name_th").only("name_th", "name_en"),
+            )
         )
     )
     if sees_every_district(request.user):
