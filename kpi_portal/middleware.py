@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 
 class ThaiFirstLocaleMiddleware:
@@ -53,7 +54,7 @@ class HtmxLoginRequiredMiddleware:
             and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
         ):
             return HttpResponse(
-                "เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง", status=401, content_type="text/plain"
+                gettext("เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง"), status=401, content_type="text/plain"
             )
         return response
 
