@@ -1,0 +1,3 @@
+from tests.kpi_portal.test_access_matrix import world
+
+__all__ = ["world"]
