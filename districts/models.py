@@ -139,6 +139,14 @@ class Membership(models.Model):
         verbose_name=_("ฝ่าย"),
     )
     position_title = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
+    # The language of the interface and of their emails, once they chose one with
+    # the switch while signed in; blank until then (the switch's cookie decides).
+    # It lives here rather than on notifications.Preference because every page
+    # uses it, and every app may read districts; only notifications' own emails
+    # would reach a field there.
+    language = models.CharField(
+        _("ภาษาที่ใช้"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("สิทธิ์ผู้ใช้")
@@ -159,6 +167,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = f" · {self.district.display_name}" if self.district is not None else ""
         return f"{self.user} · {self.get_role_display()}{where}"
+
+    @property
+    def language_or_default(self) -> str:
+        """The language chosen, else the portal's (Thai)."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def is_district_staff(self) -> bool:
