@@ -99,18 +99,48 @@ def _data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
     return strings, re.compile("|".join(re.escape(s) for s in ordered) or "(?!)")
 
 
+@cache
+def _squashed_data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    def squash(s: str) -> str:
+        return re.sub(r"(?<=[\u0e01-\u0e5b])\s+|\s+(?=[\u0e01-\u0e5b])", "", s)
+
+    strings = frozenset(squash(s) for s in _data_strings(language))
+    ordered = sorted(strings, key=len, reverse=True)
+    return strings, re.compile("|".join(re.escape(s) for s in ordered) or "(?!)")
+
+
+@cache
+def _squashed_data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    strings = frozenset(_AROUND_THAI.sub("", s) for s in _data_strings(language))
+    ordered = sorted(strings, key=len, reverse=True)
+    return strings, re.compile("|".join(re.escape(s) for s in ordered) or "(?!)")
+
+
 def data_forget() -> None:
     """Read the data again (after a test added some)."""
     _data.cache_clear()
+    _squashed_data.cache_clear()
+    _squashed_data.cache_clear()
+
+
+_AROUND_THAI = re.compile(r"(?<=[\u0e01-\u0e5b])\s+|\s+(?=[\u0e01-\u0e5b])")
 
 
 def foreign_outside_data(
-    text: str, language: str, allowed: frozenset[str] = frozenset()
+    text: str, language: str, allowed: frozenset[str] = frozenset(), *, squashed: bool = False
 ) -> list[str]:
     """What ``text`` holds in the other language once every data string is taken out:
-    runs of Thai on an English page, English words on a Thai page."""
-    strings, pattern = _data(language)
-    text = pattern.sub(" ", re.sub(r"\s+", " ", text))
+    runs of Thai on an English page, English words on a Thai page.
+
+    ``squashed``: text extracted from a PDF, whose line breaks fall anywhere in a
+    Thai sentence; data and text are matched without whitespace next to Thai.
+    """
+    if squashed:
+        strings, pattern = _squashed_data(language)
+        text = pattern.sub(" ", _AROUND_THAI.sub("", text))
+    else:
+        strings, pattern = _data(language)
+        text = pattern.sub(" ", re.sub(r"\s+", " ", text))
     if language == "en":
         # Tables cut long names short ("ความสำเร็จในการพัฒนาและจัดเก็บฐานข้…"), and a
         # short data string (a unit) may have been taken out of a longer one: a long
