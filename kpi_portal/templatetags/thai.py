@@ -15,6 +15,7 @@ from django import template
 
 from kpi_portal.thaidate import format_date, format_date_short, format_datetime, thai_date_numeric
 from kpi_portal.thaidigits import EMPTY_AMOUNT, format_amount, format_score, to_thai_digits
+from kpi_portal.units import unit_label
 
 register = template.Library()
 
@@ -125,3 +126,9 @@ def lookup(mapping: object, key: object) -> object:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def unit(value: object) -> str:
+    """{{ ind.unit|unit }} -> "ร้อยละ", in English "%" (``kpi_portal.units``)."""
+    return "" if value is None else unit_label(str(value))

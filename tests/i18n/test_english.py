@@ -156,3 +156,18 @@ class TestEmails:
         (message,) = mailbox.to(personas.head_hk.email)
         assert THAI.search(message.subject)
         assert '<html lang="th">' in message.html
+
+
+class TestUnits:
+    def test_a_common_unit_is_said_in_english_and_an_unusual_one_kept_as_typed(
+        self, personas: Personas, hk_sheet: Assignment
+    ) -> None:
+        url = reverse("assignment_sheet", args=[hk_sheet.pk])
+        assert hk_sheet.indicator.unit == "ร้อยละ"
+        assert "(%)" in visible_text(english(personas.client(personas.officer_hk)).get(url))
+        assert "(ร้อยละ)" in visible_text(personas.client(personas.officer_hk).get(url))
+        type(hk_sheet.indicator).objects.filter(pk=hk_sheet.indicator_id).update(
+            unit="กิโลกรัมต่อครัวเรือน"
+        )
+        page = visible_text(english(personas.client(personas.officer_hk)).get(url))
+        assert "(กิโลกรัมต่อครัวเรือน)" in page
