@@ -73,9 +73,10 @@ def _tracked(event: Any) -> type[Model] | None:
 def _field_label(model: type[Model] | None, name: str) -> str:
     """A field's name as its form and admin call it: the model's verbose name."""
     try:
-        return str(model._meta.get_field(name).verbose_name) if model else name
+        field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name)) if field else name
 
 
 def _what(event: Any, model: type[Model] | None) -> str:

@@ -101,16 +101,6 @@ def _data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
 
 @cache
 def _squashed_data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
-    def squash(s: str) -> str:
-        return re.sub(r"(?<=[\u0e01-\u0e5b])\s+|\s+(?=[\u0e01-\u0e5b])", "", s)
-
-    strings = frozenset(squash(s) for s in _data_strings(language))
-    ordered = sorted(strings, key=len, reverse=True)
-    return strings, re.compile("|".join(re.escape(s) for s in ordered) or "(?!)")
-
-
-@cache
-def _squashed_data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
     strings = frozenset(_AROUND_THAI.sub("", s) for s in _data_strings(language))
     ordered = sorted(strings, key=len, reverse=True)
     return strings, re.compile("|".join(re.escape(s) for s in ordered) or "(?!)")
@@ -119,7 +109,6 @@ def _squashed_data(language: str) -> tuple[frozenset[str], re.Pattern[str]]:
 def data_forget() -> None:
     """Read the data again (after a test added some)."""
     _data.cache_clear()
-    _squashed_data.cache_clear()
     _squashed_data.cache_clear()
 
 
