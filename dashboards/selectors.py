@@ -187,7 +187,7 @@ class ZoneScores:
                 "quarter": quarter_label(self.ranking.quarter),
                 "year": self.ranking.fiscal_year.year,
             },
-            categories=[z.group.name_th for z in self.zones],
+            categories=[z.group.display_name for z in self.zones],
             series=[Series(_("คะแนนเฉลี่ย"), [z.mean for z in self.zones])],
             unit=_("คะแนน (เต็ม 5)"),
             y_max=5,

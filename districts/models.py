@@ -6,7 +6,12 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def _english() -> bool:
+    return (get_language() or "th").startswith("en")
 
 
 class ZoneGroup(models.Model):
@@ -23,7 +28,12 @@ class ZoneGroup(models.Model):
         verbose_name_plural = _("กลุ่มเขต")
 
     def __str__(self) -> str:
-        return self.name_th
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The zone's name in the active language (the Thai one where no English one)."""
+        return self.name_en if _english() and self.name_en else self.name_th
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -46,10 +56,22 @@ class District(models.Model):
         verbose_name_plural = _("สำนักงานเขต")
 
     def __str__(self) -> str:
-        return self.name_th
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The district's name in the active language: "ห้วยขวาง", "Huai Khwang".
+
+        Every page, PDF and email names a district through this (or ``office_name``),
+        so the English interface never shows a Thai name the data has in English.
+        """
+        return self.name_en if _english() and self.name_en else self.name_th
 
     @property
     def office_name(self) -> str:
+        """ "สำนักงานเขตห้วยขวาง", "Huai Khwang District Office"."""
+        if _english() and self.name_en:
+            return f"{self.name_en} District Office"
         return f"สำนักงานเขต{self.name_th}"
 
 
@@ -73,7 +95,7 @@ class Division(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.district.name_th})"
+        return f"{self.name} ({self.district.display_name})"
 
 
 class Role(models.TextChoices):
@@ -117,6 +139,14 @@ class Membership(models.Model):
         verbose_name=_("ฝ่าย"),
     )
     position_title = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
+    # The language of the interface and of their emails, once they chose one with
+    # the switch while signed in; blank until then (the switch's cookie decides).
+    # It lives here rather than on notifications.Preference because every page
+    # uses it, and every app may read districts; only notifications' own emails
+    # would reach a field there.
+    language = models.CharField(
+        _("ภาษาที่ใช้"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("สิทธิ์ผู้ใช้")
@@ -135,8 +165,13 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f" · {self.district.name_th}" if self.district is not None else ""
+        where = f" · {self.district.display_name}" if self.district is not None else ""
         return f"{self.user} · {self.get_role_display()}{where}"
+
+    @property
+    def language_or_default(self) -> str:
+        """The language chosen, else the portal's (Thai)."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def is_district_staff(self) -> bool:

@@ -58,7 +58,7 @@ from indicators.models import FiscalYear, Indicator, PublicationEvent, Reporting
 from indicators.selectors import fiscal_year_for_page, fiscal_years
 from kpi_portal.errors import ActionRefused
 from kpi_portal.http import HtmxHttpRequest, parse_int
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 from reports import services
 from reports.changes import changes_since_review
 from reports.history import report_history
@@ -370,7 +370,7 @@ def _extension_granted(report: Report, deadline: dt.date) -> str:
         "q": report.quarter,
         "year": report.assignment.indicator.fiscal_year.year,
         "district": report.assignment.district.office_name,
-        "date": thai_date(deadline),
+        "date": format_date(deadline),
     }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from indicators.fiscal import quarter_opens_on
 from indicators.models import DeadlineExtension, FiscalYear, ReportingPeriod
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 
 
 def deadline_for(deadline: dt.date, extension: dt.date | None) -> dt.date:
@@ -79,7 +79,7 @@ class QuarterWindow:
         """Why the district may not report this quarter on ``today``, or None."""
         if self.opens_on is not None and today < self.opens_on:
             return Lock(
-                _("ยังไม่เปิดรับรายงานไตรมาสนี้ — เปิด %(date)s") % {"date": thai_date(self.opens_on)}
+                _("ยังไม่เปิดรับรายงานไตรมาสนี้ — เปิด %(date)s") % {"date": format_date(self.opens_on)}
             )
         deadline = self.deadline
         if deadline is not None and is_late(deadline, today):
@@ -88,7 +88,7 @@ class QuarterWindow:
                     "เลยกำหนดส่งรายงานไตรมาสนี้แล้ว (%(date)s) หากจำเป็นต้องแก้ไข "
                     "กรุณาติดต่อสำนักยุทธศาสตร์และประเมินผล (สยป.) เพื่อขอขยายกำหนดส่ง"
                 )
-                % {"date": thai_date(deadline)}
+                % {"date": format_date(deadline)}
             )
         if not self.fiscal_year_open:
             return Lock(_("ปีงบประมาณนี้ปิดแล้ว"))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.fiscal import QUARTERS, fiscal_year_bounds, quarter_bounds
@@ -66,7 +67,7 @@ class FiscalYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"ปีงบประมาณ {self.year}"
+        return gettext("ปีงบประมาณ %(year)s") % {"year": self.year}
 
     @property
     def starts_on(self) -> dt.date:
@@ -107,7 +108,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year} ไตรมาสที่ {self.quarter}"
+        return f"{self.fiscal_year} " + gettext("ไตรมาสที่ %(q)s") % {"q": self.quarter}
 
     def clean(self) -> None:
         """A quarter is reported on once it has ended: its deadline cannot fall inside it."""
@@ -351,7 +352,7 @@ class MilestoneStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"ขั้นตอนที่ {self.number}"
+        return gettext("ขั้นตอนที่ %(n)s") % {"n": self.number}
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -552,7 +553,7 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         code = f" ({self.code})" if self.code else ""  # codes are issued per year, later
-        return f"{self.indicator.code} · {self.district.name_th}{code}"
+        return f"{self.indicator.code} · {self.district.display_name}{code}"
 
     def clean(self) -> None:
         super().clean()
@@ -593,7 +594,7 @@ class QuarterTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"ไตรมาสที่ {self.quarter}: {self.target}"
+        return gettext("ไตรมาสที่ %(q)s") % {"q": self.quarter} + f": {self.target}"
 
 
 # Part of the reporting calendar (indicators.calendar). The table keeps the name it

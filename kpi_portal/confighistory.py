@@ -23,7 +23,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 from kpi_portal.thaidigits import format_amount
 
 #: Bookkeeping columns that say nothing to a reader of the history.
@@ -108,7 +108,7 @@ class _Values:
             return _clip(str(value))
         if isinstance(field, models.DateField):
             try:
-                return thai_date(dt.date.fromisoformat(str(value)))
+                return format_date(dt.date.fromisoformat(str(value)))
             except ValueError:
                 return str(value)
         if isinstance(field, models.DecimalField | models.FloatField):

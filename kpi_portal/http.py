@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django_htmx.middleware import HtmxDetails
 
 
@@ -22,3 +24,23 @@ def parse_int(value: str | None) -> int | None:
     if not value or not value.isascii() or not value.isdigit() or len(value) > 12:
         return None
     return int(value)
+
+
+def wants_thai_digits(request: HttpRequest) -> bool:
+    """Thai digits (๗.๕) or Arabic ones (7.5) on a sheet: ``?digits=`` says which; by
+    default Thai in the Thai interface, as official papers print them, and Arabic in
+    English, whose readers may not read Thai digits."""
+    default = "thai" if (get_language() or "th").startswith("th") else "arabic"
+    return request.GET.get("digits", default) != "arabic"
+
+
+def print_language(request: HttpRequest) -> str:
+    """The language a PDF is printed in: the link's ``?lang=``, else Thai.
+
+    A print is a document that is kept, sent and compared, so its language is
+    chosen on the link (the English interface offers both) and belongs to its URL
+    and its cache key, rather than following whoever's session asks for it.
+    """
+    chosen = request.GET.get("lang", "")
+    available = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in available else settings.LANGUAGE_CODE

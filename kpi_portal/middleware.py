@@ -8,14 +8,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+
+#: The request attribute where signing in leaves the language the user chose last
+#: time (districts.signals); the middleware turns it into the switch's cookie.
+REMEMBERED_LANGUAGE = "remembered_language"
 
 
 class ThaiFirstLocaleMiddleware:
-    """Thai unless the user chose another language with the switch.
+    """Thai unless the user chose another language.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, and
     many officers' browsers say English; the portal is Thai first, so only the
-    language cookie set by the switch changes it.
+    cookie the switch sets changes it. Signing in sets that cookie to the
+    language the user chose last time (kept on their membership), so the next
+    page, on any computer, is in their language. Only the cookie is read, never
+    the session: reading the session would make every page private
+    (PrivatePagesMiddleware) and the public pages uncacheable.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -23,15 +32,38 @@ class ThaiFirstLocaleMiddleware:
         self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        language = self._chosen(request)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         # override() puts the thread's previous language back afterwards, so
         # one English request never leaks into the next one on the thread.
         with translation.override(language):
             response = self.get_response(request)
+        remembered = self._remembered(request)
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if (
+            remembered
+            and request.COOKIES.get(cookie) != remembered
+            and cookie not in response.cookies
+        ):
+            response.set_cookie(
+                cookie,
+                remembered,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def _remembered(self, request: HttpRequest) -> str:
+        chosen = getattr(request, REMEMBERED_LANGUAGE, "")
+        return chosen if chosen in self.available else ""
+
+    def _chosen(self, request: HttpRequest) -> str:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        return chosen if chosen in self.available else settings.LANGUAGE_CODE
 
 
 class HtmxLoginRequiredMiddleware:
@@ -53,7 +85,7 @@ class HtmxLoginRequiredMiddleware:
             and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
         ):
             return HttpResponse(
-                "เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง", status=401, content_type="text/plain"
+                gettext("เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง"), status=401, content_type="text/plain"
             )
         return response
 

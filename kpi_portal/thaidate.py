@@ -15,6 +15,7 @@ import re
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpi_portal.thaidigits import to_arabic_digits
@@ -62,8 +63,26 @@ THAI_MONTHS_ABBR = (
     "ธ.ค.",
 )
 
-DATE_FORMAT_HINT = "กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2564"
-MSG_INVALID_DATE = f"วันที่ไม่ถูกต้อง {DATE_FORMAT_HINT}"
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+ENGLISH_MONTHS_ABBR = tuple(name[:3] for name in ENGLISH_MONTHS)
+
+DATE_FORMAT_HINT = _("กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2564")
+#: What a date box shows while empty: the numeric form typed in either language.
+DATE_PLACEHOLDER = _("วว/ดด/ปปปป")
+MSG_INVALID_DATE = _("วันที่ไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2564")
 MSG_YEAR_OUT_OF_RANGE = _("วันที่ไม่ถูกต้อง ปีต้องเป็น พ.ศ. 2400–2800 (หรือ ค.ศ. 1900–2200) เช่น 25/06/2564")
 
 
@@ -74,8 +93,8 @@ def _month_key(name: str) -> str:
 
 
 _MONTH_BY_NAME = {
-    _month_key(name): number
-    for names in (THAI_MONTHS, THAI_MONTHS_ABBR)
+    _month_key(name).casefold(): number
+    for names in (THAI_MONTHS, THAI_MONTHS_ABBR, ENGLISH_MONTHS, ENGLISH_MONTHS_ABBR)
     for number, name in enumerate(names, start=1)
 }
 
@@ -88,8 +107,8 @@ _YEAR_MONTH_DAY = re.compile(
     r"(?P<year>\d{4})\s*([/-])\s*(?P<month>\d{1,2})\s*\2\s*(?P<day>\d{1,2})"
 )
 _DAY_MONTHNAME_YEAR = re.compile(
-    r"(?P<day>\d{1,2})\s*(?P<monthname>[\u0e00-\u0e7f.][\u0e00-\u0e7f.\s]*?)\s*"
-    rf"(?:พ\.?\s*ศ\.?\s*)?{_YEAR}"
+    r"(?P<day>\d{1,2})\s*(?P<monthname>[\u0e00-\u0e7fA-Za-z.][\u0e00-\u0e7fA-Za-z.\s]*?)\s*"
+    rf"(?:พ\.?\s*ศ\.?\s*|BE\s*)?{_YEAR}(?:\s*BE)?"
 )
 
 #: Four-digit years read as BE and as CE (MSG_YEAR_OUT_OF_RANGE names both). They
@@ -136,6 +155,49 @@ def thai_datetime(dt: datetime) -> str:
     return f"{thai_date(dt.date())} เวลา {dt:%H:%M} น."
 
 
+def _english() -> bool:
+    return (get_language() or "th").startswith("en")
+
+
+def month_name(month: int) -> str:
+    """The month's full name in the active language: "มิถุนายน", "June"."""
+    return (ENGLISH_MONTHS if _english() else THAI_MONTHS)[month - 1]
+
+
+# The English interface keeps the Buddhist Era, the year every document and
+# form of the portal speaks, and names the Common Era year beside it where
+# there is room, so that a reader abroad need not do the sum:
+# "25 June 2564 BE (2021)"; short, as in tables: "25 Jun 2564"; with a time:
+# "25 June 2564 BE (2021), 14:05". Numeric dates are the same in both languages
+# (25/06/2564), since that is what people type.
+
+
+def format_date(d: date) -> str:
+    """A full date in the active language: "25 มิถุนายน 2564" or "25 June 2564 BE (2021)"."""
+    d = _local_date(d)
+    if _english():
+        return f"{d.day} {ENGLISH_MONTHS[d.month - 1]} {ce_to_be(d.year)} BE ({d.year})"
+    return thai_date(d)
+
+
+def format_date_short(d: date) -> str:
+    """An abbreviated date in the active language: "30 ธ.ค. 63" or "30 Dec 2563"."""
+    d = _local_date(d)
+    if _english():
+        return f"{d.day} {ENGLISH_MONTHS_ABBR[d.month - 1]} {ce_to_be(d.year)}"
+    return thai_date_short(d)
+
+
+def format_datetime(dt: datetime) -> str:
+    """A date and time in the active language and the current time zone:
+    "25 มิถุนายน 2564 เวลา 14:05 น." or "25 June 2564 BE (2021), 14:05"."""
+    if timezone.is_aware(dt):
+        dt = timezone.localtime(dt)
+    if _english():
+        return f"{format_date(dt.date())}, {dt:%H:%M}"
+    return thai_datetime(dt)
+
+
 def _ce_year(token: str) -> int:
     # Officers write BE years; two digits always mean BE ("64" is 2564), four
     # digits may be a CE year pasted from a system that uses them.
@@ -146,18 +208,26 @@ def _ce_year(token: str) -> int:
         return be_to_ce(year)
     if year in CE_YEARS_TYPED:
         return year
-    raise ValueError(MSG_YEAR_OUT_OF_RANGE)
+    raise ValueError(str(MSG_YEAR_OUT_OF_RANGE))
 
 
 def _build_date(year_ce: int, month: int, day: int) -> date:
     # year_ce comes from _ce_year, so it is always a year ``date`` can hold.
     if not 1 <= month <= 12:
-        raise ValueError(f"วันที่ไม่ถูกต้อง ไม่มีเดือนที่ {month} {DATE_FORMAT_HINT}")
+        raise ValueError(
+            gettext("วันที่ไม่ถูกต้อง ไม่มีเดือนที่ %(month)d %(hint)s")
+            % {"month": month, "hint": DATE_FORMAT_HINT}
+        )
     days_in_month = calendar.monthrange(year_ce, month)[1]
     if not 1 <= day <= days_in_month:
         raise ValueError(
-            f"วันที่ไม่ถูกต้อง เดือน{THAI_MONTHS[month - 1]} {ce_to_be(year_ce)} "
-            f"มี {days_in_month} วัน {DATE_FORMAT_HINT}"
+            gettext("วันที่ไม่ถูกต้อง เดือน%(month)s %(year)d มี %(days)d วัน %(hint)s")
+            % {
+                "month": month_name(month),
+                "year": ce_to_be(year_ce),
+                "days": days_in_month,
+                "hint": DATE_FORMAT_HINT,
+            }
         )
     return date(year_ce, month, day)
 
@@ -180,10 +250,10 @@ def parse_thai_date(text: str) -> date:
     else:
         match = _DAY_MONTHNAME_YEAR.fullmatch(cleaned)
         if match is None:
-            raise ValueError(MSG_INVALID_DATE)
-        found = _MONTH_BY_NAME.get(_month_key(match["monthname"]))
+            raise ValueError(str(MSG_INVALID_DATE))
+        found = _MONTH_BY_NAME.get(_month_key(match["monthname"]).casefold())
         if found is None:
-            raise ValueError(MSG_INVALID_DATE)
+            raise ValueError(str(MSG_INVALID_DATE))
         month = found
 
     return _build_date(_ce_year(match["year"]), month, int(match["day"]))

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from districts import views as district_views
 from evaluation import views as evaluation_views
 from kpi_portal import views
 from kpi_portal.login import LoginView
@@ -18,6 +19,9 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The switch, which also remembers a signed-in user's choice; before Django's
+    # own i18n/setlang/ so that this one answers it, under the same name.
+    path("i18n/setlang/", district_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("districts/<str:code>/", report_views.district_home, name="district_home"),
     path(

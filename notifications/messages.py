@@ -7,30 +7,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from districts.models import District
-from kpi_portal.thaidate import ce_to_be, thai_date
+from kpi_portal.thaidate import format_date
 from notifications.models import Kind, Notification
 
 
 def district_name(district: District | None) -> str:
     if district is None:
         return ""
-    if (get_language() or "th").startswith("en") and district.name_en:
-        return f"{district.name_en} District Office"
     return district.office_name
 
 
 def _date(day: dt.date | None) -> str:
     if day is None:
         return ""
-    if (get_language() or "th").startswith("en"):
-        # English dates keep the Buddhist Era the portal counts years in, with
-        # the Common Era beside it: "15 January 2570 BE (2027)".
-        return f"{day.day} {day:%B} {ce_to_be(day.year)} BE ({day.year})"
-    return thai_date(day)
+    return format_date(day)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from districts.access import sees_every_district
+from districts.access import membership_of, sees_every_district
 from districts.models import DISTRICT_ROLES, OFFICE_ROLES, District
 from kpi_portal.errors import ActionRefused
-from kpi_portal.thaidate import thai_datetime
+from kpi_portal.thaidate import format_datetime
 from notifications.messages import target_path, words
 from notifications.models import DailyRun, Email, Kind, ManualReminder, Notification, Preference
 
@@ -38,7 +38,7 @@ def _people() -> QuerySet[Any]:
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .select_related("notification_preference")
+        .select_related("notification_preference", "membership")
         .order_by("pk")
     )
 
@@ -119,23 +119,33 @@ def portal_url(path: str) -> str:
     return settings.PORTAL_URL.rstrip("/") + path
 
 
-def _in_both_languages(notification: Notification) -> list[dict[str, str]]:
+def _language(user: Any) -> str:
+    """The language the user reads the portal in: their emails lead with it."""
+    membership = membership_of(user)
+    return membership.language_or_default if membership else settings.LANGUAGE_CODE
+
+
+def _in_both_languages(notification: Notification, first: str = "th") -> list[dict[str, str]]:
+    """The notification's words in the reader's language, then in the other one (a
+    message may be forwarded to a colleague who reads the other)."""
     parts = []
-    for language in ("th", "en"):
+    for language in sorted(("th", "en"), key=lambda code: code != first):
         with translation.override(language):
             said = words(notification)
             parts.append({"lang": language, "headline": said.headline, "detail": said.detail})
     return parts
 
 
-def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """A message's plain text and HTML from ``notifications/email/<template>``."""
+def render_email(template: str, context: dict[str, Any], language: str = "th") -> tuple[str, str]:
+    """A message's plain text and HTML from ``notifications/email/<template>``, in
+    ``language`` (the recipient's)."""
     context = {
         **context,
         "settings_url": portal_url("/notifications/settings/"),
         "portal_url": portal_url("/"),
+        "language": language,
     }
-    with translation.override("th"):
+    with translation.override(language):
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
     return text, html
@@ -147,15 +157,16 @@ def queue_emails(
     """An email in the outbox for each notification (the worker sends them)."""
     rows = []
     for notification in notifications:
-        parts = _in_both_languages(notification)
+        language = _language(people[notification.recipient_id])
+        parts = _in_both_languages(notification, first=language)
         url = portal_url(f"/notifications/{notification.pk}/")
-        text, html = render_email("notification", {"parts": parts, "url": url})
+        text, html = render_email("notification", {"parts": parts, "url": url}, language)
         rows.append(
             Email(
                 key=f"{notification.key}:{notification.recipient_id}",
                 recipient_id=notification.recipient_id,
                 to=people[notification.recipient_id].email,
-                subject=_subject(parts[0]["headline"]),
+                subject=_subject(parts[0]["headline"], language),
                 text=text,
                 html=html,
                 notification=notification,
@@ -166,8 +177,8 @@ def queue_emails(
     return len(Email.objects.bulk_create(rows, ignore_conflicts=True))
 
 
-def _subject(headline: str) -> str:
-    with translation.override("th"):
+def _subject(headline: str, language: str = "th") -> str:
+    with translation.override(language):
         name = _("ระบบรายงานตัวชี้วัด สำนักงานเขต")
     # One line: a line break in a header would be refused (or, worse, obeyed).
     return " ".join(f"[{name}] {headline}".split())[:250]
@@ -369,30 +380,33 @@ def office_digests(today: dt.date, since: dt.datetime, now: dt.datetime) -> int:
     if not digest.submissions and not digest.late_today:
         return 0
     people = [user for user in office_staff() if wants_email(user, digest=True)]
-    context = {
-        "digest": digest,
-        "board_url": portal_url("/office/completeness/"),
-        "since": thai_datetime(since),
-    }
-    text, html = render_email("digest", context)
-    with translation.override("th"):
-        headline = _("สรุปประจำวัน: ส่งใหม่ %(new)s รายงาน เลยกำหนดวันนี้ %(late)s เขต") % {
-            "new": digest.submission_count,
-            "late": len(digest.late_today),
-        }
-    rows = [
-        Email(
-            key=f"digest:{today.isoformat()}:{user.pk}",
-            recipient=user,
-            to=user.email,
-            subject=_subject(headline),
-            text=text,
-            html=html,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for user in people
-    ]
+    rows = []
+    for language in sorted({_language(user) for user in people}):
+        with translation.override(language):
+            context = {
+                "digest": digest,
+                "board_url": portal_url("/office/completeness/"),
+                "since": format_datetime(since),
+            }
+            headline = _("สรุปประจำวัน: ส่งใหม่ %(new)s รายงาน เลยกำหนดวันนี้ %(late)s เขต") % {
+                "new": digest.submission_count,
+                "late": len(digest.late_today),
+            }
+        text, html = render_email("digest", context, language)
+        rows += [
+            Email(
+                key=f"digest:{today.isoformat()}:{user.pk}",
+                recipient=user,
+                to=user.email,
+                subject=_subject(headline, language),
+                text=text,
+                html=html,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for user in people
+            if _language(user) == language
+        ]
     return len(Email.objects.bulk_create(rows, ignore_conflicts=True))
 
 

@@ -84,40 +84,50 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def _print_html(template: str, context: dict[str, Any]) -> str:
+def _print_html(template: str, context: dict[str, Any], *, language: str = "") -> str:
     # STATIC_URL is "static/": relative to base_url file:/// it resolves to
     # file:///static/… which the fetcher maps onto the project's files.
-    # Printed documents are Thai official documents whatever the reader's
-    # language: their templates are Thai, and a sentence translated from an
-    # English session would sit under Thai headings (and be cached for everyone).
-    with translation.override(settings.LANGUAGE_CODE):
+    # A print is in the language its link chose (kpi_portal.http.print_language),
+    # never the session's: it is cached for everyone who asks for that URL. The
+    # sheet prints in Thai or English; the booklet, the quarter summary and the
+    # scorecard are Thai official documents only (their templates are Thai).
+    with translation.override(language or settings.LANGUAGE_CODE):
         return render_to_string(template, {"printed_at": timezone.now(), **context})
 
 
-def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True) -> bytes:
+def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True, language: str = "th") -> bytes:
     """The detail sheet as a PDF, from the cache while none of its rows has changed.
 
     The key is a digest of every row the sheet is printed from, computed by the
     database, so a cache hit neither loads the sheet nor renders it.
     """
-    key = f"sheet-pdf:v3:{assignment.pk}:{int(thai_digits)}:{sheet_fingerprint(assignment.pk)}"
+    key = (
+        f"sheet-pdf:v4:{assignment.pk}:{language}:{int(thai_digits)}:"
+        f"{sheet_fingerprint(assignment.pk)}"
+    )
     store = caches["pdf"]
     cached: bytes | None = store.get(key)
     if cached is not None:
         return cached
-    pdf = render_sheet_pdf(assignment_sheet(assignment), thai_digits=thai_digits)
+    pdf = render_sheet_pdf(assignment_sheet(assignment), thai_digits=thai_digits, language=language)
     store.set(key, pdf, timeout=60 * 60 * 24 * 30)
     return pdf
 
 
 def render_sheet_pdf(
-    sheet: AssignmentSheet, *, thai_digits: bool = True, public: bool = False
+    sheet: AssignmentSheet,
+    *,
+    thai_digits: bool = True,
+    public: bool = False,
+    language: str = "th",
 ) -> bytes:
     """The detail sheet rendered now, without the cache (``public``: the public
     sheet's template switches, no self-assessment, evaluator or evidence)."""
     return html_to_pdf(
         _print_html(
-            "print/sheet.html", {"sheet": sheet, "thai_digits": thai_digits, "public": public}
+            "print/sheet.html",
+            {"sheet": sheet, "thai_digits": thai_digits, "public": public},
+            language=language,
         )
     )
 
@@ -128,17 +138,18 @@ def public_sheet_pdf(
     *,
     version: str,
     thai_digits: bool = True,
+    language: str = "th",
 ) -> bytes:
     """The public sheet (``public.selectors.public_sheet``, which ``load`` returns) as a
     PDF, cached under its own key: the public version (anything public changed, or a
     new day) rather than the sheet's fingerprint, and a prefix of its own, so the
     internal sheet's cache never answers a public request nor the other way round."""
-    key = f"public-sheet-pdf:v1:{assignment_id}:{int(thai_digits)}:{version}"
+    key = f"public-sheet-pdf:v2:{assignment_id}:{language}:{int(thai_digits)}:{version}"
     store = caches["pdf"]
     cached: bytes | None = store.get(key)
     if cached is not None:
         return cached
-    pdf = render_sheet_pdf(load(), thai_digits=thai_digits, public=True)
+    pdf = render_sheet_pdf(load(), thai_digits=thai_digits, public=True, language=language)
     store.set(key, pdf, timeout=60 * 60 * 24)
     return pdf
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from districts.access import membership_of, sees_every_district
@@ -15,7 +17,7 @@ from evaluation.views import scorecard_for_request
 from indicators.access import get_assignment_for_user
 from indicators.models import FiscalYear
 from indicators.selectors import fiscal_years
-from kpi_portal.http import HtmxHttpRequest, parse_int
+from kpi_portal.http import HtmxHttpRequest, parse_int, print_language, wants_thai_digits
 from printing import pdf, services
 from printing.models import PrintJob
 
@@ -26,7 +28,10 @@ def _jobs_for(request: HtmxHttpRequest) -> QuerySet[PrintJob]:
         PrintJob.objects.filter(parent=None)
         .select_related("fiscal_year", "requested_by")
         .prefetch_related(
-            Prefetch("districts", queryset=District.objects.order_by("name_th").only("name_th"))
+            Prefetch(
+                "districts",
+                queryset=District.objects.order_by("name_th").only("name_th", "name_en"),
+            )
         )
     )
     if sees_every_district(request.user):
@@ -57,7 +62,7 @@ def prints(request: HtmxHttpRequest) -> HttpResponse:
             chosen = [membership.district] if membership and membership.district else []
         quarter = request.POST.get("quarter")
         if fiscal_year is None:
-            error = "กรุณาเลือกปีงบประมาณ"
+            error = gettext("กรุณาเลือกปีงบประมาณ")
         else:
             try:
                 services.print_job_request(
@@ -121,11 +126,15 @@ def job_download(request: HtmxHttpRequest, job_id: int) -> FileResponse:
 @login_required
 @require_GET
 def sheet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The detail sheet as an official-looking Thai PDF (rendered within the request)."""
+    """The detail sheet as an official-looking A4 PDF (rendered within the request), in
+    the language its link chose (``?lang=``, Thai by default)."""
     assignment, _can_edit = get_assignment_for_user(request, pk)
-    thai_digits = request.GET.get("digits", "thai") != "arabic"
+    language = print_language(request)
+    with translation.override(language):
+        thai_digits = wants_thai_digits(request)
     response = HttpResponse(
-        pdf.sheet_pdf(assignment, thai_digits=thai_digits), content_type="application/pdf"
+        pdf.sheet_pdf(assignment, thai_digits=thai_digits, language=language),
+        content_type="application/pdf",
     )
     name = (
         f"sheet-{assignment.indicator.fiscal_year.year}-{assignment.district.code}-"

@@ -27,7 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from exchange.exports.writers import Column, Export, Part, csv_response
-from kpi_portal.http import parse_int
+from kpi_portal.http import parse_int, wants_thai_digits
 from printing import pdf
 from public import opendata
 from public.cache import (
@@ -136,7 +136,8 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _thai_digits(request: HttpRequest) -> bool:
-    return request.GET.get("digits", "thai") != "arabic"
+    with translation.override(page_language(request)):
+        return wants_thai_digits(request)
 
 
 @public_page(params=("digits",))
@@ -149,6 +150,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "district": purl(request, "public_district", assignment.district.code, year=year),
         "home": purl(request, "public_home", year=year),
         "pdf": purl(request, "public_sheet_pdf", pk, digits=None if thai_digits else "arabic"),
+        "pdf_th": reverse("public_sheet_pdf", args=[pk]),
         "digits": purl(request, "public_sheet", pk, digits="arabic" if thai_digits else None),
     }
     return _page(
@@ -174,6 +176,7 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
         lambda: public_sheet(assignment),
         version=public_version(),
         thai_digits=_thai_digits(request),
+        language=language,
     )
     response = HttpResponse(content, content_type="application/pdf")
     name = (

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from kpi_portal.textdiff import Piece, text_diff
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 from kpi_portal.thaidigits import format_amount
 from reports.models import Report, ReportTransition, Status
 
@@ -93,7 +93,7 @@ def _amount(value: Decimal | None) -> str:
 
 
 def _day(value: dt.date | None) -> str:
-    return "–" if value is None else thai_date(value)
+    return "–" if value is None else format_date(value)
 
 
 def _name(user: Any) -> str:

@@ -11,7 +11,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpi_portal.text import TextField
-from kpi_portal.thaidate import DATE_FORMAT_HINT, parse_thai_date, thai_date_numeric
+from kpi_portal.thaidate import (
+    DATE_FORMAT_HINT,
+    DATE_PLACEHOLDER,
+    parse_thai_date,
+    thai_date_numeric,
+)
 from kpi_portal.thaidigits import format_amount, parse_decimal
 from reports.services import self_score_range_message
 
@@ -25,7 +30,7 @@ class ThaiDateInput(forms.TextInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         base = {
-            "placeholder": "วว/ดด/ปปปป",
+            "placeholder": DATE_PLACEHOLDER,
             "inputmode": "numeric",
             "autocomplete": "off",
             "class": "date",

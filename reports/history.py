@@ -14,11 +14,13 @@ from typing import Any
 import pghistory.models
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Subquery
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.models import Assignment
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 from kpi_portal.thaidigits import format_amount
 from reports.models import Report, Status, status_label
 
@@ -32,33 +34,57 @@ class HistoryEntry:
     reason: str = ""
 
 
-_FIELD_LABELS = {
-    "status": "สถานะ",
-    "result": "ผลงาน",
-    "narrative": "รายงานผล",
-    "score": "คะแนน",
-    "self_score": "คะแนนประเมินตนเอง",
-    "full_score": "คะแนนเต็ม",
-    "evaluator_comment": "ความเห็นผู้ประเมิน",
-    "score_reason": "เหตุผลของคะแนน",
-    "as_of": "ข้อมูล ณ วันที่",
-    "numerator": "ตัวตั้ง",
-    "denominator": "ตัวหาร",
-    "note": "หมายเหตุ",
-    "done_on": "วันที่แล้วเสร็จ",
-    "number": "เลขที่หนังสือ",
-    "dated": "ลงวันที่",
-    "title": "เรื่อง",
-    "original_name": "ไฟล์",
+#: The fields a new row shows; a change shows every field but the hidden ones.
+_SHOWN = {
+    "status",
+    "result",
+    "narrative",
+    "score",
+    "self_score",
+    "full_score",
+    "evaluator_comment",
+    "score_reason",
+    "as_of",
+    "numerator",
+    "denominator",
+    "note",
+    "done_on",
+    "number",
+    "dated",
+    "title",
+    "original_name",
 }
-_MODEL_LABELS = {
-    "reports.ReportEvent": "รายงาน",
-    "reports.RatioUpdateEvent": "ข้อมูลความก้าวหน้า",
-    "reports.StepProgressEvent": "ขั้นตอน",
-    "reports.EvidenceFileEvent": "ไฟล์หลักฐาน",
-    "reports.LetterReferenceEvent": "หนังสืออ้างอิง",
+_ACTIONS = {
+    "insert": gettext_lazy("เพิ่ม%(thing)s"),
+    "update": gettext_lazy("แก้ไข%(thing)s"),
+    "delete": gettext_lazy("ลบ%(thing)s"),
 }
-_ACTION_LABELS = {"insert": "เพิ่ม", "update": "แก้ไข", "delete": "ลบ"}
+
+
+def _tracked(event: Any) -> type[Model] | None:
+    """The model an event is the history of ("reports.RatioUpdateEvent" -> RatioUpdate)."""
+    label = str(event.pgh_model).removesuffix("Event")
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model: type[Model] | None, name: str) -> str:
+    """A field's name as its form and admin call it: the model's verbose name."""
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name)) if field else name
+
+
+def _what(event: Any, model: type[Model] | None) -> str:
+    thing = str(model._meta.verbose_name) if model else str(event.pgh_model)
+    action = _ACTIONS.get(event.pgh_label)
+    return str(action) % {"thing": thing} if action else f"{event.pgh_label} {thing}"
+
+
 _HIDDEN = {
     "id",
     "report",
@@ -98,7 +124,7 @@ def _show(value: Any, name: str = "") -> str:
     if name in _AMOUNTS:
         return format_amount(Decimal(str(value)))
     if name in _DATES:
-        return thai_date(dt.date.fromisoformat(str(value)))
+        return format_date(dt.date.fromisoformat(str(value)))
     text = str(value)
     return text if len(text) <= 300 else text[:300] + "…"
 
@@ -130,14 +156,14 @@ def _extension_entries(events: list[Any], users: dict[int, str]) -> list[History
         if event.pgh_label == "delete":
             what, changes = _("ยกเลิกการขยายกำหนดส่ง"), []
         else:
-            day = thai_date(event.deadline)
+            day = format_date(event.deadline)
             if context.get("service") == "report_transition":
                 what = _("ขยายกำหนดส่งอัตโนมัติถึง %(date)s") % {"date": day}
             else:
                 what = _("ขยายกำหนดส่งถึง %(date)s") % {"date": day}
             # The first extension moves the quarter's own deadline; a later one, the last.
             earlier = deadlines.get(event.pgh_obj_id) or event.period.deadline
-            changes = [(_("กำหนดส่ง"), thai_date(earlier), day)]
+            changes = [(_("กำหนดส่ง"), format_date(earlier), day)]
             changes.append((_("เหตุผล"), "", event.reason))
             deadlines[event.pgh_obj_id] = event.deadline
         entries.append(HistoryEntry(at=event.pgh_created_at, who=who, what=what, changes=changes))
@@ -161,9 +187,10 @@ def report_history(report: Report) -> list[HistoryEntry]:
     for event in events:
         user_id = int((event.pgh_context or {}).get("user") or 0)
         data = event.pgh_data or {}
+        model = _tracked(event)
         if event.pgh_label == "update":
             changes = [
-                (_FIELD_LABELS.get(name, name), _show(old, name), _show(new, name))
+                (_field_label(model, name), _show(old, name), _show(new, name))
                 for name, (old, new) in (event.pgh_diff or {}).items()
                 if name not in _HIDDEN
             ]
@@ -171,16 +198,15 @@ def report_history(report: Report) -> list[HistoryEntry]:
                 continue
         else:
             changes = [
-                (_FIELD_LABELS.get(name, name), "", _show(value, name))
+                (_field_label(model, name), "", _show(value, name))
                 for name, value in data.items()
-                if name in _FIELD_LABELS and name not in _HIDDEN and value not in (None, "")
+                if name in _SHOWN and value not in (None, "")
             ]
         entries.append(
             HistoryEntry(
                 at=event.pgh_created_at,
-                who=users.get(user_id, "ระบบ"),
-                what=f"{_ACTION_LABELS.get(event.pgh_label, event.pgh_label)}"
-                f"{_MODEL_LABELS.get(event.pgh_model, event.pgh_model)}",
+                who=users.get(user_id, _("ระบบ")),
+                what=_what(event, model),
                 changes=changes,
             )
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Round
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import QUARTER_CHOICES, quarter_check
@@ -155,7 +156,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assignment} · ไตรมาสที่ {self.quarter}"
+        return f"{self.assignment} · " + gettext("ไตรมาสที่ %(q)s") % {"q": self.quarter}
 
     @property
     def is_editable_status(self) -> bool:
@@ -405,4 +406,4 @@ class YearSummary(models.Model):
         verbose_name_plural = _("สรุปผลการดำเนินงานประจำปี")
 
     def __str__(self) -> str:
-        return f"สรุปผล {self.assignment}"
+        return gettext("สรุปผล %(assignment)s") % {"assignment": self.assignment}

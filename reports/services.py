@@ -30,7 +30,7 @@ from indicators.services import deadline_grace
 from kpi_portal.audit import audited
 from kpi_portal.errors import ActionRefused
 from kpi_portal.text import tidy
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 from kpi_portal.thaidigits import format_score
 from reports.editing import edit_check, is_district_staff
 from reports.measures import milestone_result, milestone_result_to_date, ratio_percent
@@ -251,15 +251,15 @@ def _check_date(day: dt.date, low: dt.date, high: dt.date, *, rule: str, field: 
     if high < low:
         # A quarter opened ahead of time: nothing can be dated in it before it begins.
         raise ReportError(
-            _("%(rule)s จึงยังกรอกไม่ได้จนถึง %(low)s") % {"rule": rule, "low": thai_date(low)},
+            _("%(rule)s จึงยังกรอกไม่ได้จนถึง %(low)s") % {"rule": rule, "low": format_date(low)},
             field=field,
         )
     raise ReportError(
         _("%(rule)s: ระหว่าง %(low)s ถึง %(high)s")
         % {
             "rule": rule,
-            "low": thai_date(low),
-            "high": thai_date(high),
+            "low": format_date(low),
+            "high": format_date(high),
         },
         field=field,
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import CheckKind, Direction, MeasurementKind, Severity
 from indicators.steps import weights_problem
-from kpi_portal.thaidate import thai_date
+from kpi_portal.thaidate import format_date
 from kpi_portal.thaidigits import format_amount
 from reports.models import RatioUpdate, Report
 
@@ -147,7 +147,7 @@ def _rule_problem(report: Report, kind: str, rule: object) -> str:
                         "ข้อมูล ณ วันที่ %(date)s: ตัวตั้ง (%(num)s) มากกว่าตัวหาร (%(den)s) "
                         "ผลงานจึงเกินร้อยละ 100"
                     ) % {
-                        "date": thai_date(update.as_of),
+                        "date": format_date(update.as_of),
                         "num": format_amount(update.numerator),
                         "den": format_amount(update.denominator),
                     }
@@ -165,9 +165,9 @@ def _rule_problem(report: Report, kind: str, rule: object) -> str:
                         "ยอดสะสมไม่ควรลดลง"
                     ) % {
                         "before": format_amount(before.numerator),
-                        "d1": thai_date(before.as_of),
+                        "d1": format_date(before.as_of),
                         "after": format_amount(after.numerator),
-                        "d2": thai_date(after.as_of),
+                        "d2": format_date(after.as_of),
                     }
             return ""
         previous = _previous_result(report)

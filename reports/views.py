@@ -26,7 +26,7 @@ from districts.access import get_district_for_user
 from indicators.access import get_assignment_for_user
 from indicators.models import Assignment, CheckKind, MeasurementKind
 from indicators.selectors import fiscal_year_for_page
-from kpi_portal.http import HtmxHttpRequest, parse_int
+from kpi_portal.http import HtmxHttpRequest, parse_int, wants_thai_digits
 from kpi_portal.thaidigits import format_amount
 from reports import selectors, services
 from reports.access import get_quarter_for_user
@@ -54,7 +54,7 @@ DATABASE_DOWN = _("ระบบฐานข้อมูลขัดข้อง�
 def sheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """รายละเอียดตัวชี้วัด: the indicator detail sheet of one assignment."""
     assignment, can_edit = get_assignment_for_user(request, pk)
-    thai_digits = request.GET.get("digits", "thai") != "arabic"
+    thai_digits = wants_thai_digits(request)
     return render(
         request,
         "reports/sheet.html",

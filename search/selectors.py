@@ -259,7 +259,7 @@ def _assignments(
             title=snippet(a.code, query.pattern, whole=True),
             text=snippet(f"{a.indicator.code} {a.indicator.name}", query.pattern, whole=True),
             url=_sheet_url(a.pk),
-            facts=(_year(a.indicator.fiscal_year.year), a.district.name_th),
+            facts=(_year(a.indicator.fiscal_year.year), a.district.display_name),
         )
         for a in rows
     ]
@@ -303,7 +303,7 @@ def _narratives(
                 facts=(
                     _year(a.indicator.fiscal_year.year),
                     _quarter(report.quarter),
-                    a.district.name_th,
+                    a.district.display_name,
                 ),
             )
         )
@@ -339,7 +339,7 @@ def _letters(
                 facts=(
                     _year(a.indicator.fiscal_year.year),
                     _quarter(report.quarter),
-                    a.district.name_th,
+                    a.district.display_name,
                     a.indicator.code,
                 ),
             )
@@ -376,7 +376,7 @@ def _summaries(
                 title=snippet(f"{a.indicator.code} {a.indicator.name}", query.pattern, whole=True),
                 text=snippet(summary.text, query.pattern),
                 url=_sheet_url(a.pk),
-                facts=(_year(a.indicator.fiscal_year.year), a.district.name_th),
+                facts=(_year(a.indicator.fiscal_year.year), a.district.display_name),
             )
         )
     return hits, found

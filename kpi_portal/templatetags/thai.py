@@ -13,22 +13,24 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from kpi_portal.thaidate import thai_date, thai_date_numeric, thai_date_short, thai_datetime
+from kpi_portal.thaidate import format_date, format_date_short, format_datetime, thai_date_numeric
 from kpi_portal.thaidigits import EMPTY_AMOUNT, format_amount, format_score, to_thai_digits
+from kpi_portal.units import unit_label
 
 register = template.Library()
 
 
 @register.filter
 def thaidate(value: date | None) -> str:
-    """{{ report.submitted_on|thaidate }} -> "25 มิถุนายน 2564"."""
-    return thai_date(value) if isinstance(value, date) else ""
+    """{{ report.submitted_on|thaidate }} -> "25 มิถุนายน 2564" (in English
+    "25 June 2564 BE (2021)": ``kpi_portal.thaidate.format_date``)."""
+    return format_date(value) if isinstance(value, date) else ""
 
 
 @register.filter
 def thaidate_short(value: date | None) -> str:
     """{{ step.due|thaidate_short }} -> "30 ธ.ค. 63"."""
-    return thai_date_short(value) if isinstance(value, date) else ""
+    return format_date_short(value) if isinstance(value, date) else ""
 
 
 @register.filter
@@ -38,8 +40,8 @@ def thaidatetime(value: datetime | date | None) -> str:
     A plain date has no time to show, so it renders as a date.
     """
     if isinstance(value, datetime):
-        return thai_datetime(value)
-    return thai_date(value) if isinstance(value, date) else ""
+        return format_datetime(value)
+    return format_date(value) if isinstance(value, date) else ""
 
 
 # Swapping digits adds no markup characters, so safe input may stay safe.
@@ -124,3 +126,9 @@ def lookup(mapping: object, key: object) -> object:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def unit(value: object) -> str:
+    """{{ ind.unit|unit }} -> "ร้อยละ", in English "%" (``kpi_portal.units``)."""
+    return "" if value is None else unit_label(str(value))
