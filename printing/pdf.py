@@ -67,9 +67,10 @@ class _Printer(threading.local):
     per PDF: building a URLFetcher loads the system's CA certificates (about 30 ms, for a
     fetcher that only ever reads files), and a fresh FontConfiguration reads the system
     fonts, copies the six Sarabun files of fonts.css to a temporary folder, registers
-    them with Fontconfig, and starts Pango and HarfBuzz with empty caches (about 100 ms a
-    sheet). Reused, the PDF is byte for byte the same. A font file changed under a
-    running process is not seen until it restarts (as with any other code change).
+    them with Fontconfig, and starts Pango and HarfBuzz with empty caches: together a
+    quarter of the instructions of the benchmark's sheet (docs/benchmarks.md, section 2).
+    Reused, the PDF is byte for byte the same. A font file changed under a running
+    process is not seen until it restarts (as with any other code change).
     """
 
     fetcher: Any = None
@@ -93,12 +94,12 @@ class _LinkedStylesheets:
     """Parse each linked static stylesheet once per thread instead of once per PDF.
 
     WeasyPrint tokenises css/print.css and css/fonts.css, compiles every selector (one
-    eval each) and validates every declaration for each document: about a tenth of a
-    sheet's time. Its own user-agent stylesheets are parsed once and shared by every
-    document; this does the same for the portal's <link>ed files, keyed by the file's
-    size and modification time (an edited stylesheet is read again). A parsed sheet is
-    shared as WeasyPrint shares its own: a copy of the CSS object whose @page rules are
-    appended to the document's list, as parsing them would have done. Only sheets
+    eval each) and validates every declaration for each document: 8 % of the benchmark
+    sheet's instructions. Its own user-agent stylesheets are parsed once and shared by
+    every document; this does the same for the portal's <link>ed files, keyed by the
+    file's size and modification time (an edited stylesheet is read again). A parsed
+    sheet is shared as WeasyPrint shares its own: a copy of the CSS object whose @page
+    rules are appended to the document's list, as parsing them would have done. Only sheets
     without @layer, @counter-style or @color-profile rules (which would have to be
     merged into the document's too) are kept; any other stylesheet, an inline <style>,
     an @import, a render without this thread's fetcher, or a WeasyPrint that calls
