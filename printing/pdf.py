@@ -7,6 +7,8 @@ that went in: printing.pdf_text fixes WeasyPrint's mapping of SARA AM.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -26,12 +28,17 @@ from reports.selectors import AssignmentSheet, assignment_sheet, sheet_fingerpri
 
 @cache
 def _weasyprint() -> Any:
-    """Import WeasyPrint once per process (half a second) and install the text fix."""
+    """Import WeasyPrint once per process (half a second), install the text fix and
+    the reuse of linked stylesheets."""
     import weasyprint
+    import weasyprint.css
 
     from printing import pdf_text
 
     pdf_text.install()
+    # weasyprint.css.find_stylesheets builds each <link rel="stylesheet"> through this name.
+    _LinkedStylesheets.weasyprint_css = weasyprint.css.CSS
+    weasyprint.css.CSS = _LinkedStylesheets.stylesheet
     return weasyprint
 
 
@@ -50,6 +57,119 @@ def _static_file(name: str) -> str | None:
     if collected.is_relative_to(Path(settings.STATIC_ROOT).resolve()) and collected.is_file():
         return str(collected)
     return None
+
+
+class _Printer(threading.local):
+    """What every render of a thread reuses: its URL fetcher, its font configuration
+    and the stylesheets its documents link to (see _LinkedStylesheets).
+
+    Made once per thread (WeasyPrint's Pango font map is not thread-safe), not once
+    per PDF: building a URLFetcher loads the system's CA certificates (about 30 ms, for a
+    fetcher that only ever reads files), and a fresh FontConfiguration reads the system
+    fonts, copies the six Sarabun files of fonts.css to a temporary folder, registers
+    them with Fontconfig, and starts Pango and HarfBuzz with empty caches: together a
+    quarter of the instructions of the benchmark's sheet (docs/benchmarks.md, section 2).
+    Reused, the PDF is byte for byte the same. A font file changed under a running
+    process is not seen until it restarts (as with any other code change).
+    """
+
+    fetcher: Any = None
+    font_config: Any = None
+    stylesheets: dict[tuple[Any, ...], tuple[Any, list[Any]]]
+
+    def tools(self) -> tuple[Any, Any]:
+        if self.fetcher is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self.fetcher = _static_fetcher()
+            self.font_config = FontConfiguration()
+            self.stylesheets = {}
+        return self.fetcher, self.font_config
+
+
+_printer = _Printer()
+
+
+class _LinkedStylesheets:
+    """Parse each linked static stylesheet once per thread instead of once per PDF.
+
+    WeasyPrint tokenises css/print.css and css/fonts.css, compiles every selector (one
+    eval each) and validates every declaration for each document: 8 % of the benchmark
+    sheet's instructions. Its own user-agent stylesheets are parsed once and shared by
+    every document; this does the same for the portal's <link>ed files, keyed by the
+    file's size and modification time (an edited stylesheet is read again). A parsed
+    sheet is shared as WeasyPrint shares its own: a copy of the CSS object whose @page
+    rules are appended to the document's list, as parsing them would have done. Only sheets
+    without @layer, @counter-style or @color-profile rules (which would have to be
+    merged into the document's too) are kept; any other stylesheet, an inline <style>,
+    an @import, a render without this thread's fetcher, or a WeasyPrint that calls
+    CSS() with other arguments is parsed by WeasyPrint as before. A font file or an
+    @import'ed file edited under a running process is not seen until it restarts.
+    """
+
+    weasyprint_css: Any = None
+    LINK_ARGUMENTS = frozenset(
+        {
+            "url",
+            "url_fetcher",
+            "media_type",
+            "font_config",
+            "counter_style",
+            "color_profiles",
+            "page_rules",
+            "layers",
+            "_check_mime_type",
+        }
+    )
+
+    @classmethod
+    def stylesheet(cls, *args: Any, **kwargs: Any) -> Any:
+        parse = cls.weasyprint_css
+        url = kwargs.get("url")
+        if (
+            not isinstance(url, str)
+            or args
+            or kwargs.keys() != cls.LINK_ARGUMENTS
+            or kwargs["url_fetcher"] is not _printer.fetcher
+            or kwargs["font_config"] is not _printer.font_config
+            or not url.startswith("file:///static/")
+        ):
+            return parse(*args, **kwargs)
+        path = _static_file(unquote(url.removeprefix("file:///static/").split("?")[0]))
+        if path is None:
+            return parse(*args, **kwargs)  # WeasyPrint reports it as before.
+        stat = Path(path).stat()
+        key = (
+            url,
+            kwargs["media_type"],
+            kwargs["_check_mime_type"],
+            stat.st_mtime_ns,
+            stat.st_size,
+        )
+        known = _printer.stylesheets.get(key)
+        if known is None:
+            page_rules: list[Any] = []
+            layers: list[Any] = []
+            counter_style: dict[str, Any] = {}
+            color_profiles: dict[str, Any] = {}
+            sheet = parse(
+                **{
+                    **kwargs,
+                    "page_rules": page_rules,
+                    "layers": layers,
+                    "counter_style": counter_style,
+                    "color_profiles": color_profiles,
+                }
+            )
+            if layers or counter_style or color_profiles:
+                return parse(*args, **kwargs)
+            known = _printer.stylesheets[key] = (sheet, page_rules)
+        sheet, page_rules = known
+        kwargs["page_rules"].extend(page_rules)
+        document_sheet = copy.copy(sheet)
+        document_sheet.page_rules = kwargs["page_rules"]
+        document_sheet.layers = kwargs["layers"]
+        return document_sheet
 
 
 def _static_fetcher() -> Any:
@@ -79,8 +199,9 @@ def _static_fetcher() -> Any:
 
 def html_to_pdf(html: str) -> bytes:
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher())
-    pdf: bytes = document.write_pdf()
+    fetcher, font_config = _printer.tools()
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(font_config=font_config)
     return pdf
 
 
