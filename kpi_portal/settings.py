@@ -280,7 +280,7 @@ PRINT_JOB_STALE_SECONDS = env_int("PRINT_JOB_STALE_SECONDS", default=600)
 # Sheet PDFs are printed by the worker too, so that no request renders one (a sheet
 # with the longest narratives the form takes: 184 pages, about 75 s). A request
 # waits this long for a quick one before it shows the "preparing" page.
-PRINT_SHEET_WAIT_MS = env_int("PRINT_SHEET_WAIT_MS", default=1500)
+PRINT_SHEET_WAIT_MS = env_int("PRINT_SHEET_WAIT_MS", default=1000)
 # Hard limits of one rendering in the worker: past them the job fails at once with
 # a Thai message (trying again would not help), and the worker moves on.
 PRINT_SHEET_SECONDS = env_int("PRINT_SHEET_SECONDS", default=180)

@@ -159,6 +159,7 @@ def sheet_job_request(
         .first()
     )
     if asked is not None and not (again and asked.status == PrintJob.JobStatus.FAILED):
+        asked.reused = True
         return asked
     if actor is not None:
         _refuse_over_limit(actor, sheets=True)
@@ -178,7 +179,9 @@ def sheet_job_request(
                 key=key,
             )
     except IntegrityError:  # someone else asked for the same sheet at the same moment
-        return PrintJob.objects.get(key=key, status__in=PENDING)
+        asked = PrintJob.objects.get(key=key, status__in=PENDING)
+        asked.reused = True
+        return asked
     transaction.on_commit(partial(enqueue, job.pk))
     return job
 

@@ -173,7 +173,7 @@ def sheet_pdf_response(
         except services.PrintRefused as refused:
             error = str(refused)
         else:
-            if not getattr(request, "htmx", False):
+            if not job.reused:  # only the request that asked first waits, and once
                 job = services.print_job_wait(job, settings.PRINT_SHEET_WAIT_MS / 1000)
             if job.status == PrintJob.JobStatus.DONE and (content := _job_content(job)):
                 pdf.cache_pdf(cache_key, content)
