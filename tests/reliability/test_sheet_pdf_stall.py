@@ -9,7 +9,6 @@ timeout, the worker was killed and /healthz/ stopped answering."""
 from __future__ import annotations
 
 import io
-import subprocess
 import tempfile
 import threading
 import time
