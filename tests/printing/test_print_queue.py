@@ -92,7 +92,7 @@ class TestFlood:
         # The order django-tasks-db's worker takes them in (its get_locked()).
         order = [
             PrintJob.objects.get(task_id=task.pk)
-            for task in DBTaskResult.objects.ready().order_by(*DBTaskResult._meta.ordering)
+            for task in DBTaskResult.objects.ready()  # in its Meta.ordering
         ]
         assert order[0].kind == PrintJob.Kind.SHEET
         assert order[1].kind == PrintJob.Kind.BOOKLET and order[1].parent_id is None

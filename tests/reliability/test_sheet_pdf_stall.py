@@ -109,6 +109,6 @@ def test_healthz_answers_while_the_largest_sheet_prints(tmp_path: Path) -> None:
         finally:
             worker.kill()
             worker.wait(timeout=10)
-    pages = len(PdfReader(io.BytesIO((media / job.file.name).read_bytes())).pages)
+    pages = len(PdfReader(io.BytesIO((media / str(job.file.name)).read_bytes())).pages)
     print(f"{pages} pages")
     assert pages > 150
