@@ -95,7 +95,8 @@ class _PageLimit(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         pages = getattr(_limit, "pages", None)
-        if pages is not None and record.msg.startswith("Step 5 - Creating layout - Page"):
+        message = record.msg if isinstance(record.msg, str) else ""
+        if pages is not None and message.startswith("Step 5 - Creating layout - Page"):
             page = record.args[0] if isinstance(record.args, tuple) and record.args else 0
             if isinstance(page, int) and page > pages:
                 raise PrintTooLarge(_("เอกสารนี้ยาวเกิน %(pages)s หน้า จึงพิมพ์ไม่ได้") % {"pages": pages})
