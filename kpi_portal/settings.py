@@ -335,6 +335,30 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PRINT_JOB_ATTEMPTS = env_int("PRINT_JOB_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is queued again.
 PRINT_JOB_STALE_SECONDS = env_int("PRINT_JOB_STALE_SECONDS", default=600)
+# Sheet PDFs are printed by the worker too, so that no request renders one (a sheet
+# with the longest narratives the form takes: 184 pages, about 75 s). A request
+# waits this long for a quick one before it shows the "preparing" page.
+PRINT_SHEET_WAIT_MS = env_int("PRINT_SHEET_WAIT_MS", default=1000)
+# Hard limits of one rendering in the worker: past them the job fails at once with
+# a Thai message (trying again would not help), and the worker moves on.
+PRINT_SHEET_SECONDS = env_int("PRINT_SHEET_SECONDS", default=180)
+PRINT_SHEET_MAX_PAGES = env_int("PRINT_SHEET_MAX_PAGES", default=500)
+PRINT_JOB_SECONDS = env_int("PRINT_JOB_SECONDS", default=540)
+PRINT_JOB_MAX_PAGES = env_int("PRINT_JOB_MAX_PAGES", default=5000)
+if 0 < PRINT_JOB_STALE_SECONDS <= max(PRINT_SHEET_SECONDS, PRINT_JOB_SECONDS):
+    # A rendering reports no progress: one longer than the staleness would be
+    # queued again by recovery while it still runs (0, "every running job is
+    # stale at once", is the tests' deliberate exception).
+    raise ImproperlyConfigured(
+        "PRINT_SHEET_SECONDS and PRINT_JOB_SECONDS must be below PRINT_JOB_STALE_SECONDS"
+    )
+# Pending booklets and summaries per person (and, counted apart, pending sheets);
+# the same request while one is pending gets the pending one.
+PRINT_PENDING_PER_PERSON = env_int("PRINT_PENDING_PER_PERSON", default=3)
+# Public sheets waiting to be printed, all visitors together.
+PRINT_PUBLIC_PENDING = env_int("PRINT_PUBLIC_PENDING", default=20)
+# Finished print files are deleted after this many days (the job row stays, expired).
+PRINT_FILES_KEEP_DAYS = env_int("PRINT_FILES_KEEP_DAYS", default=7)
 
 # Notifications (the notifications app). Mail goes through Django's mailers:
 # SMTP in production; with DEBUG on and no EMAIL_HOST, the console (bin/run says so).
@@ -387,7 +411,10 @@ NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", default=60)
 NOTIFY_KEEP_DAYS = env_int("NOTIFY_KEEP_DAYS", default=365)
 EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", default=90)
 # Run by the print worker beside its tasks (kpi_portal.schedule): path, seconds.
-PERIODIC_JOBS = [("notifications.services.tick", env_int("NOTIFY_TICK_SECONDS", default=15))]
+PERIODIC_JOBS = [
+    ("notifications.services.tick", env_int("NOTIFY_TICK_SECONDS", default=15)),
+    ("printing.services.print_files_expire", 60 * 60),
+]
 
 # Content-security policy (Django 6 built-in): no inline scripts or styles,
 # nothing loaded from other origins.

@@ -16,12 +16,18 @@ class PrintJob(models.Model):
     class Kind(models.TextChoices):
         BOOKLET = "booklet", _("เล่มรายงานของสำนักงานเขต")
         SUMMARY = "summary", _("สรุปผลรายไตรมาสของ สยป.")
+        # A sheet PDF asked for on the sheet page, printed by the worker so that
+        # no request renders one (issue 17): not listed on the prints page.
+        SHEET = "sheet", _("รายละเอียดตัวชี้วัด (PDF)")
+        PUBLIC_SHEET = "public_sheet", _("รายละเอียดตัวชี้วัดฉบับเผยแพร่ (PDF)")
 
     class JobStatus(models.TextChoices):
         QUEUED = "queued", _("รอคิว")
         RUNNING = "running", _("กำลังพิมพ์")
         DONE = "done", _("เสร็จแล้ว")
         FAILED = "failed", _("ไม่สำเร็จ")
+        # Done, and its file deleted after PRINT_FILES_KEEP_DAYS; the row stays.
+        EXPIRED = "expired", _("ไฟล์หมดอายุ")
 
     kind = models.CharField(_("ชนิด"), max_length=20, choices=Kind.choices)
     fiscal_year = models.ForeignKey(
@@ -39,12 +45,31 @@ class PrintJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายาม"), default=0)
     error = models.TextField(_("ข้อผิดพลาด"), blank=True)
     file = models.FileField(_("ไฟล์"), upload_to="prints/", blank=True, max_length=255)
+    # Nobody for a public sheet: anyone may ask for one without signing in.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("ผู้สั่งพิมพ์"),
     )
+    assignment = models.ForeignKey(
+        "indicators.Assignment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("การมอบหมายตัวชี้วัด"),
+    )
+    thai_digits = models.BooleanField(_("ตัวเลขไทย"), default=True)
+    language = models.CharField(
+        _("ภาษา"), max_length=2, choices=[("th", "ไทย"), ("en", "English")], default="th"
+    )
+    # What was asked for (kind, year, quarter, districts, who; a sheet's data
+    # digest): the same request while one is pending gets the pending job.
+    key = models.CharField(_("คำขอ"), max_length=100, blank=True)
+    expired_at = models.DateTimeField(_("ลบไฟล์เมื่อ"), null=True, blank=True)
     created_at = models.DateTimeField(_("สั่งพิมพ์เมื่อ"), auto_now_add=True)
     finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
     # The worker touches the heartbeat as it goes; a running job whose heartbeat
@@ -69,7 +94,19 @@ class PrintJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("งานพิมพ์")
         verbose_name_plural = _("งานพิมพ์")
+        indexes = [
+            # A person's pending jobs, counted against PRINT_PENDING_PER_PERSON.
+            models.Index(fields=["requested_by", "status"], name="print_job_by_person"),
+            # The finished files print_files_expire deletes.
+            models.Index(fields=["status", "finished_at"], name="print_job_by_end"),
+        ]
         constraints = [
+            # At most one pending job per request, however many ask at once.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(status__in=("queued", "running")) & ~Q(key=""),
+                name="print_job_one_pending_per_request",
+            ),
             models.CheckConstraint(
                 condition=Q(progress__lte=F("total")), name="print_job_progress_within_total"
             ),
@@ -80,6 +117,9 @@ class PrintJob(models.Model):
             ),
         ]
 
+    #: Set by printing.services.print_job_request when the same request was pending.
+    reused: bool = False
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.fiscal_year} ({self.get_status_display()})"
 
@@ -89,4 +129,9 @@ class PrintJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.JobStatus.DONE, self.JobStatus.FAILED)
+        return self.status in FINISHED
+
+
+PENDING = (PrintJob.JobStatus.QUEUED, PrintJob.JobStatus.RUNNING)
+FINISHED = (PrintJob.JobStatus.DONE, PrintJob.JobStatus.FAILED, PrintJob.JobStatus.EXPIRED)
+SHEET_KINDS = (PrintJob.Kind.SHEET, PrintJob.Kind.PUBLIC_SHEET)

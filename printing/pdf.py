@@ -8,8 +8,11 @@ that went in: printing.pdf_text fixes WeasyPrint's mapping of SARA AM.
 from __future__ import annotations
 
 import copy
+import logging
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -21,9 +24,14 @@ from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from indicators.models import Assignment
 from reports.selectors import AssignmentSheet, assignment_sheet, sheet_fingerprint
+
+
+class PrintTooLarge(Exception):
+    """A document over its time or page limit: printing it again would not help."""
 
 
 @cache
@@ -197,11 +205,63 @@ def _static_fetcher() -> Any:
     return StaticOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=True)
 
 
-def html_to_pdf(html: str) -> bytes:
+_limit = threading.local()
+
+
+class _PageLimit(logging.Filter):
+    """Stops a layout at its page limit, as WeasyPrint starts laying out the page after
+    it: its progress logger names every page it makes (and is silenced here)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        pages = getattr(_limit, "pages", None)
+        message = record.msg if isinstance(record.msg, str) else ""
+        if pages is not None and message.startswith("Step 5 - Creating layout - Page"):
+            page = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+            if isinstance(page, int) and page > pages:
+                raise PrintTooLarge(_("เอกสารนี้ยาวเกิน %(pages)s หน้า จึงพิมพ์ไม่ได้") % {"pages": pages})
+        return False
+
+
+@contextmanager
+def _within(seconds: float | None, pages: int | None) -> Iterator[None]:
+    """Raise PrintTooLarge after ``seconds`` (a timer signal, so only in the main
+    thread: the print worker's) or at page ``pages + 1``; no limit for None."""
+    progress = logging.getLogger("weasyprint.progress")
+    page_filter = _PageLimit()
+    level = progress.level
+    timed = bool(seconds) and threading.current_thread() is threading.main_thread()
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise PrintTooLarge(
+            _("เอกสารนี้ใช้เวลาพิมพ์เกิน %(seconds)s วินาที จึงหยุดพิมพ์") % {"seconds": seconds}
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired) if timed else None
+    if pages is not None:
+        _limit.pages = pages
+        progress.addFilter(page_filter)
+        progress.setLevel(logging.INFO)
+    try:
+        if timed and seconds:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if pages is not None:
+            _limit.pages = None
+            progress.removeFilter(page_filter)
+            progress.setLevel(level)
+
+
+def html_to_pdf(html: str, *, seconds: float | None = None, pages: int | None = None) -> bytes:
+    """The PDF of ``html``; the worker passes its limits (PrintTooLarge beyond them)."""
     weasyprint = _weasyprint()
     fetcher, font_config = _printer.tools()
-    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(font_config=font_config)
+    with _within(seconds, pages):
+        document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher)
+        pdf: bytes = document.write_pdf(font_config=font_config)
     return pdf
 
 
@@ -216,22 +276,44 @@ def _print_html(template: str, context: dict[str, Any], *, language: str = "") -
         return render_to_string(template, {"printed_at": timezone.now(), **context})
 
 
-def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True, language: str = "th") -> bytes:
-    """The detail sheet as a PDF, from the cache while none of its rows has changed.
-
-    The key is a digest of every row the sheet is printed from, computed by the
-    database, so a cache hit neither loads the sheet nor renders it.
-    """
-    key = (
-        f"sheet-pdf:v4:{assignment.pk}:{language}:{int(thai_digits)}:"
-        f"{sheet_fingerprint(assignment.pk)}"
+def sheet_key(assignment_id: int, *, thai_digits: bool = True, language: str = "th") -> str:
+    """The cache key of a sheet's PDF: a digest of every row the sheet is printed
+    from, computed by the database, so a cache hit neither loads nor renders it."""
+    return (
+        f"sheet-pdf:v4:{assignment_id}:{language}:{int(thai_digits)}:"
+        f"{sheet_fingerprint(assignment_id)}"
     )
-    store = caches["pdf"]
-    cached: bytes | None = store.get(key)
+
+
+def public_sheet_key(
+    assignment_id: int, *, version: str, thai_digits: bool = True, language: str = "th"
+) -> str:
+    """The public sheet's key: the public version (anything public changed, or a new
+    day) rather than the fingerprint, and a prefix of its own, so the internal
+    sheet's cache never answers a public request nor the other way round."""
+    return f"public-sheet-pdf:v2:{assignment_id}:{language}:{int(thai_digits)}:{version}"
+
+
+def cached_pdf(key: str) -> bytes | None:
+    cached: bytes | None = caches["pdf"].get(key)
+    return cached
+
+
+def cache_pdf(key: str, content: bytes) -> None:
+    # A public key changes every day (its version holds the date): a day is enough.
+    timeout = 60 * 60 * 24 * (1 if key.startswith("public-") else 30)
+    caches["pdf"].set(key, content, timeout=timeout)
+
+
+def sheet_pdf(assignment: Assignment, *, thai_digits: bool = True, language: str = "th") -> bytes:
+    """The detail sheet as a PDF rendered in this process, from the cache while none
+    of its rows has changed (the benchmarks; pages ask the print worker)."""
+    key = sheet_key(assignment.pk, thai_digits=thai_digits, language=language)
+    cached = cached_pdf(key)
     if cached is not None:
         return cached
     pdf = render_sheet_pdf(assignment_sheet(assignment), thai_digits=thai_digits, language=language)
-    store.set(key, pdf, timeout=60 * 60 * 24 * 30)
+    cache_pdf(key, pdf)
     return pdf
 
 
@@ -241,6 +323,8 @@ def render_sheet_pdf(
     thai_digits: bool = True,
     public: bool = False,
     language: str = "th",
+    seconds: float | None = None,
+    pages: int | None = None,
 ) -> bytes:
     """The detail sheet rendered now, without the cache (``public``: the public
     sheet's template switches, no self-assessment, evaluator or evidence)."""
@@ -249,34 +333,20 @@ def render_sheet_pdf(
             "print/sheet.html",
             {"sheet": sheet, "thai_digits": thai_digits, "public": public},
             language=language,
-        )
+        ),
+        seconds=seconds,
+        pages=pages,
     )
 
 
-def public_sheet_pdf(
-    assignment_id: int,
-    load: Callable[[], AssignmentSheet],
-    *,
-    version: str,
-    thai_digits: bool = True,
-    language: str = "th",
-) -> bytes:
-    """The public sheet (``public.selectors.public_sheet``, which ``load`` returns) as a
-    PDF, cached under its own key: the public version (anything public changed, or a
-    new day) rather than the sheet's fingerprint, and a prefix of its own, so the
-    internal sheet's cache never answers a public request nor the other way round."""
-    key = f"public-sheet-pdf:v2:{assignment_id}:{language}:{int(thai_digits)}:{version}"
-    store = caches["pdf"]
-    cached: bytes | None = store.get(key)
-    if cached is not None:
-        return cached
-    pdf = render_sheet_pdf(load(), thai_digits=thai_digits, public=True, language=language)
-    store.set(key, pdf, timeout=60 * 60 * 24)
-    return pdf
-
-
 def booklet_pdf(
-    sheets: list[AssignmentSheet], *, district: Any, fiscal_year: Any, thai_digits: bool = True
+    sheets: list[AssignmentSheet],
+    *,
+    district: Any,
+    fiscal_year: Any,
+    thai_digits: bool = True,
+    seconds: float | None = None,
+    pages: int | None = None,
 ) -> bytes:
     """A district's booklet: a cover, a table of contents with page numbers, every sheet."""
     return html_to_pdf(
@@ -288,11 +358,13 @@ def booklet_pdf(
                 "fiscal_year": fiscal_year,
                 "thai_digits": thai_digits,
             },
-        )
+        ),
+        seconds=seconds,
+        pages=pages,
     )
 
 
-def summary_pdf(matrix: Any) -> bytes:
+def summary_pdf(matrix: Any, *, seconds: float | None = None, pages: int | None = None) -> bytes:
     """The evaluation office's quarter summary, A4 landscape."""
     # Eight indicators fit across a landscape page; wider matrices continue on
     # further pages, each with the district column again.
@@ -313,7 +385,9 @@ def summary_pdf(matrix: Any) -> bytes:
                 "chunks": chunks,
                 "zone_averages": zone_averages(matrix),
             },
-        )
+        ),
+        seconds=seconds,
+        pages=pages,
     )
 
 

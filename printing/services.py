@@ -4,13 +4,15 @@ progress through it, its end, and recovering the jobs of a worker that died."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,13 +21,53 @@ from districts.access import sees_every_district, works_for
 from indicators.fiscal import QUARTERS
 from kpi_portal.audit import audited
 from kpi_portal.errors import ActionRefused
-from printing.models import PrintJob
+from printing.models import PENDING, SHEET_KINDS, PrintJob
 
 LOGGER = logging.getLogger(__name__)
 
 
 class PrintRefused(ActionRefused):
     """A print request that cannot be taken; the message says why in Thai."""
+
+
+#: The order in which the worker takes tasks (django-tasks-db: highest priority
+#: first, then the oldest): a sheet someone is waiting for on screen, then the
+#: public's sheets, then single jobs (one booklet, a summary, bundling the parts
+#: of a finished set), and the parts of several-district booklets last.
+PRIORITY_SHEET = 30
+PRIORITY_PUBLIC_SHEET = 20
+PRIORITY_SINGLE = 10
+PRIORITY_PART = 0
+
+# pg_advisory_xact_lock's first key: a person's print requests, one at a time.
+_PERSON_LOCK = 17_017
+
+
+def request_key(*parts: object) -> str:
+    """What identifies a request, short enough for PrintJob.key."""
+    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _one_request_at_a_time(actor: Any) -> None:
+    """Two requests of one person are counted and compared one after the other."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PERSON_LOCK, actor.pk])
+
+
+def _refuse_over_limit(actor: Any, *, sheets: bool) -> None:
+    limit = settings.PRINT_PENDING_PER_PERSON
+    kinds = SHEET_KINDS if sheets else (PrintJob.Kind.BOOKLET, PrintJob.Kind.SUMMARY)
+    pending = PrintJob.objects.filter(
+        requested_by=actor, parent=None, kind__in=kinds, status__in=PENDING
+    ).count()
+    if pending >= limit:
+        raise PrintRefused(
+            _(
+                "คุณมีงานพิมพ์ที่ยังไม่เสร็จ %(pending)s งาน ซึ่งเท่ากับจำนวนสูงสุดที่สั่งพร้อมกันได้ "
+                "(%(limit)s งาน) กรุณารอให้งานเสร็จก่อน แล้วจึงสั่งพิมพ์ใหม่"
+            )
+            % {"pending": pending, "limit": limit}
+        )
 
 
 @audited
@@ -56,11 +98,20 @@ def print_job_request(
             raise PrintRefused(_("พิมพ์ได้เฉพาะเล่มรายงานของสำนักงานเขตของคุณ"))
     else:
         raise PrintRefused(_("ไม่รู้จักชนิดงานพิมพ์นี้"))
+    codes = sorted(d.code for d in districts or [])
+    key = request_key(kind, fiscal_year.pk, quarter, ",".join(codes), actor.pk)
+    _one_request_at_a_time(actor)
+    pending = PrintJob.objects.filter(key=key, status__in=PENDING).first()
+    if pending is not None:
+        pending.reused = True
+        return pending
+    _refuse_over_limit(actor, sheets=False)
     job = PrintJob.objects.create(
         kind=kind,
         fiscal_year=fiscal_year,
         quarter=quarter,
         requested_by=actor,
+        key=key,
         total=max(len(districts or []), 1) if kind == PrintJob.Kind.BOOKLET else 1,
     )
     job.districts.set(districts or [])
@@ -75,6 +126,75 @@ def print_job_request(
             transaction.on_commit(partial(enqueue, part.pk))
         return job
     transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def sheet_job_request(
+    *,
+    actor: Any | None,
+    assignment: Any,
+    thai_digits: bool,
+    cache_key: str,
+    language: str = "th",
+    public: bool = False,
+    again: bool = False,
+) -> PrintJob:
+    """The job printing a sheet's PDF (``cache_key``: its data's digest, ``pdf.sheet_key``
+    or ``pdf.public_sheet_key``): the pending, finished or failed one asked for before,
+    by anyone, else a new one (``again``: not the failed one). A person has at most
+    PRINT_PENDING_PER_PERSON sheets waiting; the public (``actor`` None) at most
+    PRINT_PUBLIC_PENDING together."""
+    from printing.tasks import enqueue
+
+    key = request_key(cache_key)
+    if actor is not None:
+        _one_request_at_a_time(actor)
+    asked = (
+        PrintJob.objects.filter(key=key)
+        .filter(
+            Q(status__in=(*PENDING, PrintJob.JobStatus.FAILED))
+            | (Q(status=PrintJob.JobStatus.DONE) & ~Q(file=""))
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if asked is not None and not (again and asked.status == PrintJob.JobStatus.FAILED):
+        asked.reused = True
+        return asked
+    if actor is not None:
+        _refuse_over_limit(actor, sheets=True)
+    elif (
+        PrintJob.objects.filter(kind=PrintJob.Kind.PUBLIC_SHEET, status__in=PENDING).count()
+        >= settings.PRINT_PUBLIC_PENDING
+    ):
+        raise PrintRefused(_("ขณะนี้มีผู้ขอพิมพ์เอกสารจำนวนมาก กรุณาลองใหม่อีกครั้งในอีกสักครู่"))
+    try:
+        with transaction.atomic():
+            job = PrintJob.objects.create(
+                kind=PrintJob.Kind.PUBLIC_SHEET if public else PrintJob.Kind.SHEET,
+                fiscal_year_id=assignment.indicator.fiscal_year_id,
+                assignment=assignment,
+                thai_digits=thai_digits,
+                language=language,
+                requested_by=actor,
+                key=key,
+            )
+    except IntegrityError:  # someone else asked for the same sheet at the same moment
+        asked = PrintJob.objects.get(key=key, status__in=PENDING)
+        asked.reused = True
+        return asked
+    transaction.on_commit(partial(enqueue, job.pk))
+    return job
+
+
+def print_job_wait(job: PrintJob, seconds: float) -> PrintJob:
+    """The job once finished, or as it is after ``seconds`` (a request waits briefly
+    so that a quick sheet is served at once instead of a "preparing" page)."""
+    deadline = time.monotonic() + seconds
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.1)
+        job.refresh_from_db(fields=["status", "progress", "file", "error", "finished_at"])
     return job
 
 
@@ -164,11 +284,15 @@ def print_job_done(job: PrintJob) -> None:
         _part_done(job)
 
 
-def print_job_failed(job: PrintJob, error: Exception, retry: Callable[[int], None]) -> None:
-    """Retry a failed job, or after the last attempt report it (and its parent)."""
+def print_job_failed(job: PrintJob, error: Exception, retry: Callable[[int], None] | None) -> None:
+    """Retry a failed job, or after the last attempt report it (and its parent).
+
+    ``retry`` None: trying again would fail again (a document over its limits); the
+    message is the one for the reader.
+    """
     LOGGER.exception("print job %s failed (attempt %s)", job.pk, job.attempts)
-    message = f"{type(error).__name__}: {error}"
-    if job.attempts < settings.PRINT_JOB_ATTEMPTS:
+    message = str(error) if retry is None else f"{type(error).__name__}: {error}"
+    if retry is not None and job.attempts < settings.PRINT_JOB_ATTEMPTS:
         PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.JobStatus.QUEUED, error=message)
         transaction.on_commit(partial(retry, job.pk))
         return
@@ -217,3 +341,24 @@ def print_job_parts_bundled(job: PrintJob) -> None:
 def print_job_remember_task(job_id: int, task_id: str) -> None:
     """The queued task that runs the job, so recovery can fail it over."""
     PrintJob.objects.filter(pk=job_id).update(task_id=task_id)
+
+
+def print_files_expire(*, now: dt.datetime | None = None, keep_days: int | None = None) -> int:
+    """Delete the files of jobs finished more than PRINT_FILES_KEEP_DAYS ago; the rows
+    stay, marked expired (a periodic job of the worker). Returns how many expired."""
+    now = now or timezone.now()
+    days = settings.PRINT_FILES_KEEP_DAYS if keep_days is None else keep_days
+    old = PrintJob.objects.filter(
+        status=PrintJob.JobStatus.DONE, finished_at__lt=now - dt.timedelta(days=days)
+    )
+    expired = 0
+    for job in old.only("pk", "file").iterator():
+        # The row first: a file deleted under a row still saying "done" would be a
+        # broken download; a crash in between leaves at worst an orphan file.
+        if PrintJob.objects.filter(pk=job.pk, status=PrintJob.JobStatus.DONE).update(
+            status=PrintJob.JobStatus.EXPIRED, file="", expired_at=now
+        ):
+            expired += 1
+            if job.file.name:
+                job.file.storage.delete(job.file.name)
+    return expired

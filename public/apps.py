@@ -8,3 +8,12 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = _("ข้อมูลเผยแพร่สาธารณะ")
+
+    def ready(self) -> None:
+        # The print worker renders public sheets too, from the public selector only
+        # this app may read (printing sits below public and cannot import it).
+        from printing.models import PrintJob
+        from printing.tasks import SHEET_LOADERS
+        from public.selectors import public_assignment, public_sheet
+
+        SHEET_LOADERS[PrintJob.Kind.PUBLIC_SHEET] = lambda pk: public_sheet(public_assignment(pk))

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from exchange.exports.writers import Column, Export, Part, csv_response
 from kpi_portal.http import parse_int, wants_thai_digits
 from printing import pdf
+from printing.views import sheet_pdf_response
 from public import opendata
 from public.cache import (
     as_public_visitor,
@@ -167,23 +168,34 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """The public sheet as a PDF, through printing's cache under a key of its own."""
+    """The public sheet as a PDF, printed by the worker and cached under a key of its
+    own; meanwhile a "preparing" page (never cached) that refreshes itself."""
     language = page_language(request)
     as_public_visitor(request, language)
     assignment = public_assignment(pk)
-    content = pdf.public_sheet_pdf(
-        assignment.pk,
-        lambda: public_sheet(assignment),
-        version=public_version(),
-        thai_digits=_thai_digits(request),
+    thai_digits = _thai_digits(request)
+    response = sheet_pdf_response(
+        request,
+        assignment=assignment,
+        thai_digits=thai_digits,
         language=language,
+        cache_key=pdf.public_sheet_key(
+            assignment.pk, version=public_version(), thai_digits=thai_digits, language=language
+        ),
+        public=True,
+        context={
+            "base_template": "public/base.html",
+            "title": f"{assignment.indicator.code} {assignment.indicator.name}",
+            "back_url": purl(request, "public_sheet", pk, digits=None if thai_digits else "arabic"),
+            "switch_url": _switch(request),
+            "home_url": purl(request, "public_home"),
+            "opendata_url": purl(request, "opendata_index"),
+        },
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    name = (
-        f"sheet-{assignment.indicator.fiscal_year.year}-{assignment.district.code}-"
-        f"{assignment.indicator.code}.pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    if response["Content-Type"] != "application/pdf":
+        response.cookies.clear()
+        response["Content-Language"] = language
+        return response  # no-store: the preparing page must not be kept by a CDN
     return public_headers(response, language)
 
 

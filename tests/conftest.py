@@ -166,6 +166,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _sheet_pdfs_without_waiting(settings: Any) -> None:
+    # No print worker runs beside most tests: a request waiting for one would only
+    # wait (tests that start workers set their own wait).
+    settings.PRINT_SHEET_WAIT_MS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_public_cache() -> Generator[None]:
     """Every test starts with an empty public cache (public pages, dashboards' public
     figures) and matrix cache: the caches live in the process, and a database rolled

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.apps import apps
 from django.db.models import F
@@ -53,6 +53,21 @@ def visible_text(response: _HasContent | str) -> str:
     parser = _TextExtractor()
     parser.feed(html)
     return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+
+
+def printed(client: Any, url: str) -> Any:
+    """GET a sheet's PDF as a reader does: a "preparing" page (202) waits for the
+    print worker, whose task runs here, and then the same URL gives the PDF."""
+    from printing.models import PENDING, SHEET_KINDS, PrintJob
+    from printing.tasks import print_job_run
+
+    response = client.get(url)
+    if response.status_code == 202:
+        pending = PrintJob.objects.filter(kind__in=SHEET_KINDS, status__in=PENDING)
+        for pk in pending.values_list("pk", flat=True):
+            print_job_run.call(pk)
+        response = client.get(url)
+    return response
 
 
 def streamed(response: HttpResponseBase) -> bytes:

@@ -62,3 +62,42 @@ def test_evaluator_watches_booklets_print_and_downloads_them(open_browser: OpenB
         "booklet-2564-1050.pdf",
     ]
     assert evaluator.console_errors == []
+
+
+def test_the_preparing_page_turns_into_the_sheet_pdf(open_browser: OpenBrowser) -> None:
+    """A sheet not printed yet: the page says it is being prepared (Thai first), and
+    once the worker has printed it the same tab opens the PDF by itself."""
+    from indicators.models import Assignment
+    from tests.personas import HK_SEED_ASSIGNMENT
+
+    sheet = Assignment.objects.get(code=HK_SEED_ASSIGNMENT)
+    url = f"/assignments/{sheet.pk}/sheet.pdf"
+    officer = open_browser()
+    officer.log_in("huaikhwang")
+    officer.goto(url)
+    officer.page.wait_for_selector("#preparing[hx-trigger]")
+    assert "กำลังเตรียม PDF" in officer.text()
+    assert "รอคิวพิมพ์" in officer.text()
+    officer.assert_accessible("sheet-preparing")
+    officer.screenshot("sheet-preparing")
+    assert officer.console_errors == []
+    # Chromium's PDF viewer asks for /favicon.ico, which the portal does not serve
+    # (its pages name favicon.svg): that 404 is the viewer's, not the page's.
+    viewer: list[str] = []
+    officer.page.on("console", lambda m: viewer.append(m.location["url"]))
+
+    with officer.page.expect_response(
+        lambda r: r.url.endswith(url) and r.headers.get("content-type") == "application/pdf",
+        timeout=60_000,
+    ) as opened:
+        worker = worker_in_background()
+    assert worker.wait(timeout=60) == 0
+    assert opened.value.request.resource_type == "document"  # the tab itself, not htmx
+    officer.page.wait_for_url(f"**{url}")  # Chromium's PDF viewer shows it
+    officer.screenshot("sheet-pdf-opened")
+    again = officer.context.request.get(officer.base_url + url)  # now served at once
+    assert again.headers["content-type"] == "application/pdf"
+    assert again.body().startswith(b"%PDF")
+    job = PrintJob.objects.get(kind=PrintJob.Kind.SHEET)
+    assert job.status == PrintJob.JobStatus.DONE
+    assert {u.rsplit("/", 1)[-1] for u in viewer} <= {"favicon.ico"}

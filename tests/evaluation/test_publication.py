@@ -17,7 +17,7 @@ from indicators import services as indicator_services
 from indicators.models import Assignment, PublicationEvent, ReportingPeriod
 from kpi_portal.errors import ActionRefused
 from reports.models import Report, Status
-from tests.helpers import streamed, visible_text
+from tests.helpers import printed, streamed, visible_text
 from tests.personas import HUAI_KHWANG, Personas
 
 
@@ -48,7 +48,9 @@ def district_sees(personas: Personas, report: Report) -> dict[str, str]:
         "report": visible_text(client.get(reverse("report_page", args=[assignment.pk, 3]))),
         "sheet": visible_text(client.get(reverse("assignment_sheet", args=[assignment.pk]))),
         "pdf": _pdf_text(
-            client.get(reverse("assignment_sheet_pdf", args=[assignment.pk]) + "?digits=arabic")
+            printed(
+                client, reverse("assignment_sheet_pdf", args=[assignment.pk]) + "?digits=arabic"
+            )
         ),
     }
 

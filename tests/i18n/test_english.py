@@ -20,7 +20,7 @@ from evaluation.services import report_return
 from indicators.models import Assignment
 from kpi_portal.thaidate import format_date, format_date_short, format_datetime
 from notifications.services import emails_deliver
-from tests.helpers import visible_text
+from tests.helpers import printed, visible_text
 from tests.i18n.language import THAI, foreign_outside_data, page_text
 from tests.mailbox import Mailbox
 from tests.notifications.test_events import _submitted
@@ -66,7 +66,7 @@ class TestDates:
 
 class TestSheetPdf:
     def _text(self, client: Client, assignment: Assignment, query: str) -> str:
-        response = client.get(reverse("assignment_sheet_pdf", args=[assignment.pk]) + query)
+        response = printed(client, reverse("assignment_sheet_pdf", args=[assignment.pk]) + query)
         assert response.status_code == 200
         reader = PdfReader(io.BytesIO(response.content))
         return " ".join(re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages)

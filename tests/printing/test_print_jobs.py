@@ -160,7 +160,7 @@ class TestPrintJobs:
         from printing import pdf
 
         original = pdf.summary_pdf
-        pdf.summary_pdf = lambda matrix: (_ for _ in ()).throw(RuntimeError("ฟอนต์หาย"))  # type: ignore[assignment]
+        pdf.summary_pdf = lambda matrix, **limits: (_ for _ in ()).throw(RuntimeError("ฟอนต์หาย"))  # type: ignore[assignment]
         try:
             run_worker()
         finally:

@@ -15,6 +15,7 @@ from pytest_django import Settings
 
 from indicators.models import Assignment
 from reports.models import Report
+from tests.helpers import printed
 from tests.personas import HK_SEED_ASSIGNMENT, HUAI_KHWANG, Personas
 
 
@@ -30,9 +31,12 @@ def pdf_cache(settings: Settings, tmp_path: Path) -> None:
 
 
 def fetch(personas: Personas, assignment: Assignment, query: str = "") -> tuple[bytes, str]:
-    response = personas.client(
-        personas.officer_hk if assignment.district.code == HUAI_KHWANG else personas.officer_pn
-    ).get(reverse("assignment_sheet_pdf", args=[assignment.pk]) + query)
+    response = printed(
+        personas.client(
+            personas.officer_hk if assignment.district.code == HUAI_KHWANG else personas.officer_pn
+        ),
+        reverse("assignment_sheet_pdf", args=[assignment.pk]) + query,
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -293,7 +297,9 @@ def test_a_sheet_printed_from_an_english_session_is_the_thai_document(
     client.cookies["django_language"] = "en"
     page = client.get(reverse("assignment_sheet", args=[pn_budget.pk]))
     assert "Scoring criteria" in page.content.decode()  # the web page is in English
-    response = client.get(reverse("assignment_sheet_pdf", args=[pn_budget.pk]) + "?digits=arabic")
+    response = printed(
+        client, reverse("assignment_sheet_pdf", args=[pn_budget.pk]) + "?digits=arabic"
+    )
     text = flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
     assert "เกณฑ์การให้คะแนน" in text
     assert "Scoring criteria" not in text and "Score =" not in text

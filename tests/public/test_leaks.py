@@ -31,6 +31,7 @@ from indicators.fiscal import current_fiscal_year
 from indicators.models import Assignment, FiscalYear, ReportingPeriod
 from kpi_portal.thaidigits import to_thai_digits
 from reports.models import EvidenceFile, LetterReference, RatioUpdate, Report, Status
+from tests.helpers import printed
 from tests.personas import HK_SEED_ASSIGNMENT, HUAI_KHWANG, PHRA_NAKHON, SEED_YEAR, Personas
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +223,11 @@ def test_no_public_url_shows_anything_unpublished_or_internal(
             for query, (who, client) in product(
                 queries if not name.endswith("pdf") else ["", "?digits=arabic"], clients.items()
             ):
-                response = client.get(url + query)
+                response = (
+                    printed(client, url + query)
+                    if name.endswith("pdf")
+                    else client.get(url + query)
+                )
                 assert response.status_code in (200, 302, 404), (url + query, response.status_code)
                 fetched += 1
                 if response.status_code != 200:

@@ -17,6 +17,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("printing", "0001_print_jobs_from_reports")]
+    dependencies = [("printing", "0002_sheets_dedup_expiry")]
 
     operations = [migrations.RunPython(create, drop)]
