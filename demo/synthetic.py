@@ -944,6 +944,10 @@ def generate(
             "This database already holds synthetic data; load it into a fresh database."
         )
     counts = Generator(seed, scale, today=today, log=log).run()
+    # The load is where the data starts, not a change of it: the worker is not to
+    # render every sheet ahead (printing.ahead) when it first starts on this database.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE printing_sheetchange SET queued_version = version")
     # Fresh planner statistics: right after a bulk load autovacuum has not caught
     # up, and the planner, guessing 20 reports where there are 5,000, chose
     # nested loops that made the office matrix's query three times slower. VACUUM

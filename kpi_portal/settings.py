@@ -295,7 +295,9 @@ CACHES = {
     "pdf": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "printing_pdf_cache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", default=5000)},
+        # A sheet keeps up to two PDFs (the sheet and its booklet body) and a city has
+        # 5,000 sheets a year: room for two years before the oldest are culled.
+        "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", default=25000)},
     },
     # Rendered public pages (public/cache.py), keyed by the public version. LocMem
     # is per process; production with several workers should point this at a shared
@@ -359,6 +361,10 @@ PRINT_PENDING_PER_PERSON = env_int("PRINT_PENDING_PER_PERSON", default=3)
 PRINT_PUBLIC_PENDING = env_int("PRINT_PUBLIC_PENDING", default=20)
 # Finished print files are deleted after this many days (the job row stays, expired).
 PRINT_FILES_KEEP_DAYS = env_int("PRINT_FILES_KEEP_DAYS", default=7)
+# The worker renders a sheet ahead once its data has been still this long (seconds;
+# printing.ahead), at most this many sheets queued per tick.
+PRINT_AHEAD_DELAY_SECONDS = env_int("PRINT_AHEAD_DELAY_SECONDS", default=60)
+PRINT_AHEAD_BATCH = env_int("PRINT_AHEAD_BATCH", default=200)
 
 # Notifications (the notifications app). Mail goes through Django's mailers:
 # SMTP in production; with DEBUG on and no EMAIL_HOST, the console (bin/run says so).
@@ -414,6 +420,7 @@ EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", default=90)
 PERIODIC_JOBS = [
     ("notifications.services.tick", env_int("NOTIFY_TICK_SECONDS", default=15)),
     ("printing.services.print_files_expire", 60 * 60),
+    ("printing.ahead.sheets_ahead", env_int("PRINT_AHEAD_TICK_SECONDS", default=15)),
 ]
 
 # Content-security policy (Django 6 built-in): no inline scripts or styles,

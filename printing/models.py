@@ -77,6 +77,10 @@ class PrintJob(models.Model):
     heartbeat_at = models.DateTimeField(_("ทำงานล่าสุดเมื่อ"), null=True, blank=True)
     task_id = models.CharField(_("รหัสงานในคิว"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("เริ่มพิมพ์เมื่อ"), null=True, blank=True)
+    # A booklet's sheets: how many were rendered for it, and how many were already
+    # printed (printing.booklets keeps each sheet's PDF while its rows are unchanged).
+    sheets_rendered = models.PositiveIntegerField(_("แผ่นที่พิมพ์ใหม่"), default=0)
+    sheets_reused = models.PositiveIntegerField(_("แผ่นที่พิมพ์ไว้แล้ว"), default=0)
     # Booklets of several districts are printed as one part per district, so that
     # every worker shares the work; the parent collects the parts into one zip.
     parent = models.ForeignKey(
@@ -135,3 +139,30 @@ class PrintJob(models.Model):
 PENDING = (PrintJob.JobStatus.QUEUED, PrintJob.JobStatus.RUNNING)
 FINISHED = (PrintJob.JobStatus.DONE, PrintJob.JobStatus.FAILED, PrintJob.JobStatus.EXPIRED)
 SHEET_KINDS = (PrintJob.Kind.SHEET, PrintJob.Kind.PUBLIC_SHEET)
+
+
+class SheetChange(models.Model):
+    """When the rows an assignment's sheet is printed from last changed, so that the
+    print worker renders the sheet ahead, once its data has been still for
+    PRINT_AHEAD_DELAY_SECONDS (printing.ahead). Written by triggers of the tables the
+    sheet is printed from (migration 0004), whatever changed them. ``version`` counts
+    the changes and ``queued_version`` is the one last queued: a change committed
+    while the sheet renders queues it again, and a busy sheet renders once it is still.
+    """
+
+    assignment = models.OneToOneField(
+        "indicators.Assignment",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,  # the triggers write it; a deleted assignment's row is cleared
+    )
+    changed_at = models.DateTimeField()
+    version = models.PositiveBigIntegerField(default=1)
+    queued_version = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["changed_at"], name="sheet_change_by_time")]
+
+    def __str__(self) -> str:
+        return f"sheet {self.assignment_id} changed {self.changed_at:%Y-%m-%d %H:%M:%S}"

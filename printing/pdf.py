@@ -223,7 +223,7 @@ class _PageLimit(logging.Filter):
 
 
 @contextmanager
-def _within(seconds: float | None, pages: int | None) -> Iterator[None]:
+def within(seconds: float | None, pages: int | None) -> Iterator[None]:
     """Raise PrintTooLarge after ``seconds`` (a timer signal, so only in the main
     thread: the print worker's) or at page ``pages + 1``; no limit for None."""
     progress = logging.getLogger("weasyprint.progress")
@@ -259,7 +259,7 @@ def html_to_pdf(html: str, *, seconds: float | None = None, pages: int | None = 
     """The PDF of ``html``; the worker passes its limits (PrintTooLarge beyond them)."""
     weasyprint = _weasyprint()
     fetcher, font_config = _printer.tools()
-    with _within(seconds, pages):
+    with within(seconds, pages):
         document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher)
         pdf: bytes = document.write_pdf(font_config=font_config)
     return pdf
@@ -276,12 +276,18 @@ def _print_html(template: str, context: dict[str, Any], *, language: str = "") -
         return render_to_string(template, {"printed_at": timezone.now(), **context})
 
 
-def sheet_key(assignment_id: int, *, thai_digits: bool = True, language: str = "th") -> str:
+def sheet_key(
+    assignment_id: int,
+    *,
+    thai_digits: bool = True,
+    language: str = "th",
+    fingerprint: str | None = None,
+) -> str:
     """The cache key of a sheet's PDF: a digest of every row the sheet is printed
     from, computed by the database, so a cache hit neither loads nor renders it."""
     return (
         f"sheet-pdf:v4:{assignment_id}:{language}:{int(thai_digits)}:"
-        f"{sheet_fingerprint(assignment_id)}"
+        f"{fingerprint or sheet_fingerprint(assignment_id)}"
     )
 
 
@@ -339,29 +345,90 @@ def render_sheet_pdf(
     )
 
 
-def booklet_pdf(
-    sheets: list[AssignmentSheet],
+def sheet_body_key(assignment_id: int, fingerprint: str, *, thai_digits: bool = True) -> str:
+    """The cache key of a sheet's body as the booklet joins it (printing.booklets)."""
+    return f"sheet-body:v1:{assignment_id}:{int(thai_digits)}:{fingerprint}"
+
+
+def render_sheet_body(
+    sheet: AssignmentSheet,
     *,
-    district: Any,
-    fiscal_year: Any,
     thai_digits: bool = True,
     seconds: float | None = None,
     pages: int | None = None,
 ) -> bytes:
-    """A district's booklet: a cover, a table of contents with page numbers, every sheet."""
+    """The detail sheet as a booklet joins it: Thai, without footers, which the booklet
+    stamps on every page with its own page numbers and printing time."""
     return html_to_pdf(
         _print_html(
-            "print/booklet.html",
-            {
-                "sheets": sheets,
-                "district": district,
-                "fiscal_year": fiscal_year,
-                "thai_digits": thai_digits,
-            },
+            "print/sheet.html",
+            {"sheet": sheet, "thai_digits": thai_digits, "public": False, "bare": True},
         ),
         seconds=seconds,
         pages=pages,
     )
+
+
+def booklet_front_pdf(
+    entries: list[Any], *, district: Any, fiscal_year: Any, printed_at: Any
+) -> bytes:
+    """A booklet's cover and contents, bare (printing.booklets stamps the footers);
+    ``entries`` give each sheet's code, name, link and first page."""
+    return html_to_pdf(
+        _print_html(
+            "print/booklet.html",
+            {
+                "entries": entries,
+                "district": district,
+                "fiscal_year": fiscal_year,
+                "bare": True,
+                "printed_at": printed_at,
+            },
+        )
+    )
+
+
+#: The pieces a booklet's page footer is stamped from: "หน้า 12/318" is five of them.
+FOOTER_TOKENS = ("หน้า ", *"0123456789", "/")
+
+
+def footer_stamps(printed_at: Any) -> tuple[bytes, list[float]]:
+    """One page for each footer token, set where the sheet's own footer would put it,
+    and then the footer's left side ("พิมพ์เมื่อ …", as at ``printed_at``).
+
+    Returns the PDF and each token's width in points. The tokens are right-aligned in
+    the bottom-right margin box exactly as print.css sets "หน้า n/N", so a label is
+    drawn by shifting each token left by the widths of those after it: the cost of a
+    footer no longer grows with the booklet's pages (WeasyPrint spends 6-9 ms on each
+    page of a document of footers alone).
+    """
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    weasyprint = _weasyprint()
+    fetcher, font_config = _printer.tools()
+    rules = "".join(
+        f'@page t{i} {{ @bottom-left {{ content: none }} @bottom-right {{ content: "{token}";'
+        " white-space: pre } }"
+        for i, token in enumerate(FOOTER_TOKENS)
+    )
+    html = _print_html(
+        "print/footer_stamps.html",
+        {"rules": rules, "tokens": range(len(FOOTER_TOKENS)), "printed_at": printed_at},
+    )
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher).render(
+        font_config=font_config
+    )
+    widths = []
+    for page, token in zip(document.pages, FOOTER_TOKENS, strict=False):
+        boxes = [
+            box
+            for box in page._page_box.descendants()
+            if isinstance(box, TextBox) and box.text == token
+        ]
+        if len(boxes) != 1:
+            raise RuntimeError(f"footer token {token!r} was not laid out once")
+        widths.append(boxes[0].width * 0.75)  # CSS px -> pt
+    return document.write_pdf(), widths
 
 
 def summary_pdf(matrix: Any, *, seconds: float | None = None, pages: int | None = None) -> bytes:

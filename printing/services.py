@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,11 +33,15 @@ class PrintRefused(ActionRefused):
 #: The order in which the worker takes tasks (django-tasks-db: highest priority
 #: first, then the oldest): a sheet someone is waiting for on screen, then the
 #: public's sheets, then single jobs (one booklet, a summary, bundling the parts
-#: of a finished set), and the parts of several-district booklets last.
+#: of a finished set, queuing the sheets of a set), the sheets of a set of booklets
+#: (every worker renders them), then the set's parts, which join them; last, sheets
+#: rendered ahead because their data changed (printing.ahead), when nothing waits.
 PRIORITY_SHEET = 30
 PRIORITY_PUBLIC_SHEET = 20
 PRIORITY_SINGLE = 10
+PRIORITY_BOOKLET_SHEET = 5
 PRIORITY_PART = 0
+PRIORITY_AHEAD = -10
 
 # pg_advisory_xact_lock's first key: a person's print requests, one at a time.
 _PERSON_LOCK = 17_017
@@ -117,14 +121,14 @@ def print_job_request(
     job.districts.set(districts or [])
     if kind == PrintJob.Kind.BOOKLET and len(districts or []) > 1:
         # One part per district: every worker takes parts, instead of one worker
-        # printing fifty booklets in a row. The last part to finish bundles them.
+        # printing fifty booklets in a row. The job's own task first queues the
+        # sheets to render, then the parts (printing.tasks._prepare); the last part
+        # to finish bundles them.
         for district in sorted(districts or [], key=lambda d: d.code):
             part = PrintJob.objects.create(
                 kind=kind, fiscal_year=fiscal_year, requested_by=actor, total=1, parent=job
             )
             part.districts.set([district])
-            transaction.on_commit(partial(enqueue, part.pk))
-        return job
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
@@ -224,7 +228,13 @@ def print_jobs_recover(
     recovered = 0
     for job in stale:
         has_parts = job.parts.exists()
-        if has_parts and job.parts.exclude(status=PrintJob.JobStatus.DONE).exists():
+        # A set whose parts were never queued died preparing: it prepares again.
+        preparing = has_parts and not job.parts.exclude(task_id="").exists()
+        if (
+            has_parts
+            and not preparing
+            and job.parts.exclude(status=PrintJob.JobStatus.DONE).exists()
+        ):
             continue  # its parts are still printing, and recover on their own
         if job.task_id:
             DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
@@ -240,8 +250,9 @@ def print_jobs_recover(
             )
             continue
         PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.JobStatus.QUEUED, error=lost)
-        # A job with parts only has its bundling left to do.
-        transaction.on_commit(partial(enqueue_bundle if has_parts else enqueue, job.pk))
+        # A job with parts only has its bundling left to do, or its preparing.
+        again = enqueue_bundle if has_parts and not preparing else enqueue
+        transaction.on_commit(partial(again, job.pk))
         recovered += 1
     return recovered
 
@@ -270,6 +281,19 @@ def print_job_advance(job: PrintJob, step: int = 1) -> None:
     """Count work done, and show the job is alive (its heartbeat)."""
     job.progress = min(job.progress + step, job.total)
     PrintJob.objects.filter(pk=job.pk).update(progress=job.progress, heartbeat_at=timezone.now())
+
+
+def print_job_sheets_counted(job: PrintJob, *, rendered: int, reused: int) -> None:
+    """Record how many of a booklet's sheets were rendered for it and how many had
+    been printed already; a set of booklets shows its parts' sums."""
+    PrintJob.objects.filter(pk=job.pk).update(sheets_rendered=rendered, sheets_reused=reused)
+    if job.parent_id is not None:
+        sums = PrintJob.objects.filter(parent_id=job.parent_id).aggregate(
+            rendered=Sum("sheets_rendered"), reused=Sum("sheets_reused")
+        )
+        PrintJob.objects.filter(pk=job.parent_id).update(
+            sheets_rendered=sums["rendered"] or 0, sheets_reused=sums["reused"] or 0
+        )
 
 
 def print_job_done(job: PrintJob) -> None:

@@ -6,19 +6,23 @@ The tasks render; every change to a job's state is a call to printing.services.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.tasks import task
 
 from districts.models import District
 from evaluation.selectors import office_matrix
 from indicators.models import Assignment
-from printing import pdf, services
+from printing import booklets, pdf, services
 from printing.models import PrintJob
-from reports.selectors import AssignmentSheet, assignment_sheet, assignment_sheets
+from reports.selectors import AssignmentSheet, assignment_sheet, sheet_fingerprints
+
+LOGGER = logging.getLogger(__name__)
 
 
 def _internal_sheet(assignment_id: int) -> AssignmentSheet:
@@ -33,18 +37,23 @@ SHEET_LOADERS: dict[str, Callable[[int], AssignmentSheet]] = {
 
 
 def _booklet(job: PrintJob, district: District) -> bytes:
-    sheets = assignment_sheets(
-        Assignment.objects.filter(
-            district=district, indicator__fiscal_year=job.fiscal_year
-        ).order_by("indicator__code")
+    """A district's booklet from its sheets, rendering only those not printed since
+    their rows last changed (counted on the job)."""
+    assignments = list(
+        Assignment.objects.filter(district=district, indicator__fiscal_year=job.fiscal_year)
+        .select_related("indicator")
+        .order_by("indicator__code")
     )
-    return pdf.booklet_pdf(
-        sheets,
-        district=district,
-        fiscal_year=job.fiscal_year,
-        seconds=settings.PRINT_JOB_SECONDS,
-        pages=settings.PRINT_JOB_MAX_PAGES,
-    )
+    with pdf.within(settings.PRINT_JOB_SECONDS, None):
+        sheets, rendered = booklets.sheet_bodies(assignments, pages=settings.PRINT_SHEET_MAX_PAGES)
+        content = booklets.assemble(
+            sheets,
+            district=district,
+            fiscal_year=job.fiscal_year,
+            max_pages=settings.PRINT_JOB_MAX_PAGES,
+        )
+    services.print_job_sheets_counted(job, rendered=rendered, reused=len(sheets) - rendered)
+    return content
 
 
 def _run(job: PrintJob) -> None:
@@ -91,6 +100,9 @@ def print_job_run(job_id: int) -> None:
     if job.finished:
         return
     services.print_job_start(job)
+    if job.parts.exists():
+        _prepare(job)
+        return
     try:
         _run(job)
     except pdf.PrintTooLarge as error:
@@ -100,6 +112,70 @@ def print_job_run(job_id: int) -> None:
         services.print_job_failed(job, error, enqueue)
         return
     services.print_job_done(job)
+
+
+def _prepare(job: PrintJob) -> None:
+    """Before the parts of a several-district booklet: queue a task for each of their
+    sheets not printed since its rows changed, above the parts, so that every worker
+    renders single sheets and the parts then mostly join them; then queue the parts.
+    A failure queues the parts all the same (each renders what it misses)."""
+    try:
+        assignments = list(
+            Assignment.objects.filter(
+                district__in=District.objects.filter(printjob__parent=job),
+                indicator__fiscal_year=job.fiscal_year,
+            ).values_list("pk", flat=True)
+        )
+        fingerprints = sheet_fingerprints(assignments)
+        keys = {pk: pdf.sheet_body_key(pk, fingerprints[pk]) for pk in assignments}
+        cached = set()
+        for start in range(0, len(assignments), 500):
+            chunk = [keys[pk] for pk in assignments[start : start + 500]]
+            cached |= set(caches["pdf"].get_many(chunk))
+        for pk in assignments:
+            if keys[pk] not in cached:
+                print_sheet_ahead.using(priority=services.PRIORITY_BOOKLET_SHEET).enqueue(pk, False)
+    except Exception:
+        LOGGER.exception("print job %s: its sheets were not queued ahead", job.pk)
+    for part in job.parts.order_by("pk"):
+        enqueue(part.pk)
+
+
+@task()
+def print_sheet_ahead(assignment_id: int, standalone: bool = True) -> None:
+    """Render a sheet before anyone asks: its booklet body and, with ``standalone``,
+    the Thai sheet a "print" click is served (pdf.sheet_key); nothing if both are
+    cached for its rows as they are now. A sheet over its limits is left to be
+    refused when someone asks for it."""
+    assignment = Assignment.objects.select_related("indicator").filter(pk=assignment_id).first()
+    if assignment is None:
+        return
+    fingerprint = sheet_fingerprints([assignment_id])[assignment_id]
+    wanted = {pdf.sheet_body_key(assignment_id, fingerprint): True}
+    if standalone:
+        wanted[pdf.sheet_key(assignment_id, fingerprint=fingerprint)] = False
+    missing = [key for key in wanted if key not in caches["pdf"].get_many(list(wanted))]
+    if not missing:
+        return
+    sheet = assignment_sheet(assignment)
+    for key in missing:
+        try:
+            if wanted[key]:
+                content = pdf.render_sheet_body(
+                    sheet,
+                    seconds=settings.PRINT_SHEET_SECONDS,
+                    pages=settings.PRINT_SHEET_MAX_PAGES,
+                )
+            else:
+                content = pdf.render_sheet_pdf(
+                    sheet,
+                    seconds=settings.PRINT_SHEET_SECONDS,
+                    pages=settings.PRINT_SHEET_MAX_PAGES,
+                )
+        except pdf.PrintTooLarge:
+            LOGGER.warning("sheet %s is over the printing limits", assignment_id)
+            return
+        pdf.cache_pdf(key, content)
 
 
 @task()
@@ -148,3 +224,8 @@ def enqueue_bundle(job_id: int) -> None:
     """Queue the bundling of a job's finished parts (a small job: before other parts)."""
     queued = print_job_bundle.using(priority=services.PRIORITY_SINGLE).enqueue(job_id)
     services.print_job_remember_task(job_id, str(queued.id))
+
+
+def enqueue_ahead(assignment_id: int) -> None:
+    """Queue a sheet to be rendered ahead, after everything anyone waits for."""
+    print_sheet_ahead.using(priority=services.PRIORITY_AHEAD).enqueue(assignment_id)

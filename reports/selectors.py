@@ -654,15 +654,9 @@ def _sheet_sources() -> list[tuple[type[Any], str]]:
     ]
 
 
-def sheet_fingerprint(assignment_id: int) -> str:
-    """A digest of every row the assignment's sheet is printed from, in one query.
-
-    Whole rows, not chosen fields, so that no edit — through the services, the admin
-    or SQL — can leave a stale printed sheet in the cache, and the cached PDF is
-    found without loading the sheet (53 -> a few ms a request at full scale).
-    """
+def _fingerprint_sql() -> str:
     # Table names come from the models and the conditions are constants above; the
-    # only value, the assignment's id, is a query parameter.
+    # only values, the assignment's id and the depth, are the statement's parameters.
     # One literal formatted with %, not an f-string: bandit checks every piece of an
     # f-string and warns about the pieces its "nosec B608" does not apply to.
     parts = [
@@ -680,12 +674,62 @@ def sheet_fingerprint(assignment_id: int) -> str:
         + EARLIER_YEARS_CTE
         + f" SELECT md5(concat_ws('#', {', '.join(parts)}))"
     )
+    return (
+        sql.replace("%(a)s", "$1")
+        .replace("%(start)s", "ARRAY[$1::bigint]")
+        .replace("%(depth)s", "$2")
+    )
+
+
+_FINGERPRINT = "kpi_sheet_fingerprint"
+
+
+def _prepare_fingerprint() -> None:
+    """Prepare the fingerprint's statement once per database session.
+
+    Planning the thirty subqueries took 4 of the 6-7 ms of a fingerprint at full scale;
+    a prepared generic plan runs in about 1.2 ms (docs/benchmarks.md, section 11),
+    which a booklet pays once per sheet. Prepared on the raw connection, so that a
+    page's query count is the same whether or not its session prepared it before.
+    (A connection pooler in transaction mode would not keep it: see docs/scaling.md.)
+    """
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(connection, "_fingerprint_prepared_on", None) is raw:
+        return
+    with raw.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_FINGERPRINT])
+        if cursor.fetchone() is None:
+            cursor.execute(f"PREPARE {_FINGERPRINT} (bigint, int) AS {_fingerprint_sql()}")
+        # Its generic plan from the first execution: the custom plans Postgres would
+        # make for the first five are the planning this avoids. (The portal's own
+        # queries are bound on the client, never prepared: this changes no other plan.)
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+    connection._fingerprint_prepared_on = raw  # type: ignore[attr-defined]
+
+
+def sheet_fingerprints(assignment_ids: list[int]) -> dict[int, str]:
+    """A digest of every row each assignment's sheet is printed from, one query each.
+
+    Whole rows, not chosen fields, so that no edit — through the services, the admin
+    or SQL — can leave a stale printed sheet in the cache, and the cached PDF is
+    found without loading the sheet (53 -> about 1 ms a request at full scale).
+    """
+    _prepare_fingerprint()
+    found = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, {"a": assignment_id, "start": [assignment_id], "depth": EARLIER_YEARS_LIMIT}
-        )
-        row = cursor.fetchone()
-    return str(row[0])
+        for assignment_id in assignment_ids:
+            cursor.execute(
+                f"EXECUTE {_FINGERPRINT} (%s, %s)", [int(assignment_id), EARLIER_YEARS_LIMIT]
+            )
+            row = cursor.fetchone()
+            found[assignment_id] = str(row[0])
+    return found
+
+
+def sheet_fingerprint(assignment_id: int) -> str:
+    """The digest of the rows one sheet is printed from (sheet_fingerprints)."""
+    return sheet_fingerprints([assignment_id])[assignment_id]
 
 
 # The report fields the district home shows (status chips, scores, latest result).

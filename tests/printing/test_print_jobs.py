@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from pytest_django import Settings
 
 from districts.models import District
-from indicators.models import FiscalYear
+from indicators.models import Assignment, FiscalYear
 from printing import services as print_services
+from printing import tasks
 from printing.models import PrintJob
 from tests.helpers import streamed
 from tests.personas import HUAI_KHWANG, PHRA_NAKHON, Personas
@@ -113,20 +114,20 @@ class TestPrintJobs:
             fiscal_year=FiscalYear.objects.get(year=2564),
             districts=list(District.objects.filter(code__in=[PHRA_NAKHON, HUAI_KHWANG])),
         )
-        from printing import pdf
+        from printing import booklets
 
-        original = pdf.booklet_pdf
+        original = booklets.assemble
 
         def broken_for_huai_khwang(sheets: list, *, district: District, **kwargs: object) -> bytes:
             if district.code == HUAI_KHWANG:
                 raise RuntimeError("กระดาษหมด")
             return original(sheets, district=district, **kwargs)  # type: ignore[arg-type]
 
-        pdf.booklet_pdf = broken_for_huai_khwang  # type: ignore[assignment]
+        booklets.assemble = broken_for_huai_khwang  # type: ignore[assignment]
         try:
             run_worker()
         finally:
-            pdf.booklet_pdf = original  # type: ignore[assignment]
+            booklets.assemble = original  # type: ignore[assignment]
         job.refresh_from_db()
         assert job.status == PrintJob.JobStatus.FAILED
         assert "สำนักงานเขตห้วยขวาง" in job.error and "กระดาษหมด" in job.error
@@ -190,6 +191,7 @@ def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
             fiscal_year=FiscalYear.objects.get(year=2564),
             districts=list(District.objects.filter(code__in=[PHRA_NAKHON, HUAI_KHWANG])),
         )
+        tasks.print_job_run.call(job.pk)  # the set queues its sheets and parts
     first, _second = job.parts.order_by("pk")
     long_ago = timezone.now() - dt.timedelta(hours=1)
     PrintJob.objects.filter(pk__in=[job.pk, first.pk]).update(
@@ -208,3 +210,38 @@ def test_recovery_requeues_a_lost_part_and_a_lost_bundling(
     newest = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert newest is not None and newest.task_path.endswith("print_job_bundle")
     assert newest.args_kwargs["args"] == [job.pk]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_set_whose_worker_died_preparing_it_prepares_again(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The set's own task queues its parts; a worker lost before it did leaves parts
+    that no task would ever run: recovery queues the set's task again."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = print_services.print_job_request(
+            actor=personas.evaluator,
+            kind=PrintJob.Kind.BOOKLET,
+            fiscal_year=FiscalYear.objects.get(year=2564),
+            districts=list(District.objects.filter(code__in=[PHRA_NAKHON, HUAI_KHWANG])),
+        )
+    PrintJob.objects.filter(pk=job.pk).update(
+        status=PrintJob.JobStatus.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert print_services.print_jobs_recover(stale_after=60) == 1
+    newest = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert newest is not None and newest.task_path.endswith("print_job_run")
+    assert newest.args_kwargs["args"] == [job.pk]
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == PrintJob.JobStatus.DONE
+    sheets = Assignment.objects.filter(
+        district__code__in=[PHRA_NAKHON, HUAI_KHWANG], indicator__fiscal_year__year=2564
+    ).count()
+    assert job.sheets_rendered + job.sheets_reused == sheets

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from districts.models import District
 from evaluation.selectors import office_matrix
 from indicators.models import Assignment, FiscalYear
-from printing import pdf
+from printing import booklets, pdf
 from reports.selectors import assignment_sheet
 from tests.personas import PHRA_NAKHON
 
@@ -66,7 +66,7 @@ class TestPrintedLayout:
                 district=district, indicator__fiscal_year=year
             ).order_by("indicator__code")
         ]
-        pages = pages_text(pdf.booklet_pdf(sheets, district=district, fiscal_year=year))
+        pages = pages_text(booklets.booklet_pdf(sheets, district=district, fiscal_year=year))
         contents = pages[1]
         assert "สารบัญ" in contents
         for sheet in sheets:

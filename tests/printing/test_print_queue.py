@@ -18,8 +18,8 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
 from districts.models import District
-from indicators.models import FiscalYear
-from printing import services
+from indicators.models import Assignment, FiscalYear
+from printing import services, tasks
 from printing.models import PrintJob
 from tests.helpers import visible_text
 from tests.personas import HUAI_KHWANG, Personas
@@ -44,7 +44,8 @@ class TestFlood:
             again = [office.post(reverse("prints"), ALL) for _ in range(19)]
         parent = PrintJob.objects.get(parent=None)
         assert PrintJob.objects.count() == 1 + District.objects.count()
-        assert DBTaskResult.objects.count() == District.objects.count()  # not 20 times that
+        # One task, the set's (it queues its sheets and parts when it runs): not 20.
+        assert DBTaskResult.objects.count() == 1
         assert {r["Location"] for r in again} == {
             f"{reverse('prints')}?pending={parent.pk}#job-{parent.pk}"
         }
@@ -89,15 +90,26 @@ class TestFlood:
             officer = personas.client(personas.officer_hk)
             officer.post(reverse("prints"), {"kind": "booklet", "year": "2564"})
             officer.get(reverse("assignment_sheet_pdf", args=[hk_sheet.pk]))
-        # The order django-tasks-db's worker takes them in (its get_locked()).
-        order = [
-            PrintJob.objects.get(task_id=task.pk)
-            for task in DBTaskResult.objects.ready()  # in its Meta.ordering
+        the_set = PrintJob.objects.get(parent=None, requested_by=personas.evaluator)
+        with django_capture_on_commit_callbacks(execute=True):
+            # What the worker does first with the set (taking its task off the queue):
+            # queue its sheets, then its parts.
+            DBTaskResult.objects.filter(pk=the_set.task_id).delete()
+            tasks.print_job_run.call(the_set.pk)
+        ready = list(DBTaskResult.objects.ready())  # in the order the worker takes them
+        jobs = {job.task_id: job for job in PrintJob.objects.exclude(task_id="")}
+        kinds = [
+            "sheet ahead" if task.task_path.endswith("print_sheet_ahead") else jobs[str(task.pk)]
+            for task in ready
         ]
-        assert order[0].kind == PrintJob.Kind.SHEET
-        assert order[1].kind == PrintJob.Kind.BOOKLET and order[1].parent_id is None
-        assert order[1].requested_by == personas.officer_hk
-        assert all(job.parent_id is not None for job in order[2:])
+        assert kinds[0].kind == PrintJob.Kind.SHEET
+        assert kinds[1].kind == PrintJob.Kind.BOOKLET and kinds[1].parent_id is None
+        assert kinds[1].requested_by == personas.officer_hk
+        sheets = Assignment.objects.filter(indicator__fiscal_year__year=2564).count()
+        assert kinds[2 : 2 + sheets] == ["sheet ahead"] * sheets  # every sheet, uncached
+        parts = kinds[2 + sheets :]
+        assert len(parts) == District.objects.count()
+        assert all(job.parent_id == the_set.pk for job in parts)
 
 
 @pytest.mark.django_db
