@@ -115,10 +115,15 @@ def test_the_contents_link_to_where_each_sheet_starts(personas: Personas) -> Non
             is not None
         }
     )
-    starts = [
-        reader.get_destination_page_number(item)
+    outline = [
+        (item.title, reader.get_destination_page_number(item))
         for item in reader.outline
         if not isinstance(item, list)
+    ]
+    assert outline[0] == ("สารบัญ", 1)
+    starts = [page for _title, page in outline[1:]]
+    assert [title for title, _page in outline[1:]] == [
+        f"{a.indicator.code} {a.indicator.name}" for a in assignments
     ]
     assert targets == starts and len(starts) == assignments.count()
     listed = [int(n) for n in re.findall(r" (\d+)\n", contents.extract_text() + "\n")]
