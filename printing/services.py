@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,16 +284,10 @@ def print_job_advance(job: PrintJob, step: int = 1) -> None:
 
 
 def print_job_sheets_counted(job: PrintJob, *, rendered: int, reused: int) -> None:
-    """Record how many of a booklet's sheets were rendered for it and how many had
-    been printed already; a set of booklets shows its parts' sums."""
+    """Record how many of a booklet's sheets were rendered for it and how many had been
+    printed already (for a set of booklets, by the set's own task: the sheets it
+    queued to render, and the rest)."""
     PrintJob.objects.filter(pk=job.pk).update(sheets_rendered=rendered, sheets_reused=reused)
-    if job.parent_id is not None:
-        sums = PrintJob.objects.filter(parent_id=job.parent_id).aggregate(
-            rendered=Sum("sheets_rendered"), reused=Sum("sheets_reused")
-        )
-        PrintJob.objects.filter(pk=job.parent_id).update(
-            sheets_rendered=sums["rendered"] or 0, sheets_reused=sums["reused"] or 0
-        )
 
 
 def print_job_done(job: PrintJob) -> None:

@@ -132,9 +132,12 @@ def _prepare(job: PrintJob) -> None:
         for start in range(0, len(assignments), 500):
             chunk = [keys[pk] for pk in assignments[start : start + 500]]
             cached |= set(caches["pdf"].get_many(chunk))
-        for pk in assignments:
-            if keys[pk] not in cached:
-                print_sheet_ahead.using(priority=services.PRIORITY_BOOKLET_SHEET).enqueue(pk, False)
+        missing = [pk for pk in assignments if keys[pk] not in cached]
+        for pk in missing:
+            print_sheet_ahead.using(priority=services.PRIORITY_BOOKLET_SHEET).enqueue(pk, False)
+        services.print_job_sheets_counted(
+            job, rendered=len(missing), reused=len(assignments) - len(missing)
+        )
     except Exception:
         LOGGER.exception("print job %s: its sheets were not queued ahead", job.pk)
     for part in job.parts.order_by("pk"):
