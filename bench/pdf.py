@@ -4,7 +4,8 @@
 
 Measures, each as the median of 7 runs after one warm-up:
   - one sheet: printing.pdf.html_to_pdf on print/sheet.html of an assignment with 4 reports;
-  - a booklet: printing.booklets.booklet_pdf (every sheet rendered, then joined) of the district's assignments of that year;
+  - a booklet: printing.booklets.booklet_pdf (every sheet rendered, then joined) of the
+    district's assignments of that year;
   - a cached sheet: printing.pdf.sheet_pdf called again (the PDF cache, a table, emptied first), and
     the cached GET /assignments/<pk>/sheet.pdf through the whole Django stack;
   - baseline: the same HTML printed by Debian's Chromium through Playwright
@@ -122,7 +123,8 @@ def main() -> None:
         {"sheets": sheets, "district": district, "fiscal_year": fiscal_year, "thai_digits": True},
     )
     stats, booklet_bytes, first = timed(
-        lambda: booklets.booklet_pdf(sheets, district=district, fiscal_year=fiscal_year), booklet_runs
+        lambda: booklets.booklet_pdf(sheets, district=district, fiscal_year=fiscal_year),
+        booklet_runs,
     )
     rows.append(
         (
