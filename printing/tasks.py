@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.tasks import task
 
 from districts.models import District
@@ -140,8 +141,11 @@ def _prepare(job: PrintJob) -> None:
         )
     except Exception:
         LOGGER.exception("print job %s: its sheets were not queued ahead", job.pk)
-    for part in job.parts.order_by("pk"):
-        enqueue(part.pk)
+    # All the parts or none: a worker killed half-way would leave parts no task
+    # runs, and a set with some parts queued counts as prepared (print_jobs_recover).
+    with transaction.atomic():
+        for part in job.parts.order_by("pk"):
+            enqueue(part.pk)
 
 
 @task()
