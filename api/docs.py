@@ -56,8 +56,8 @@ class PagingParams(Schema):
 YEAR = Field(None, ge=2500, le=2700, description="ปีงบประมาณ พ.ศ. เช่น 2567")
 YEAR_REQUIRED = Field(..., ge=2500, le=2700, description="ปีงบประมาณ พ.ศ. เช่น 2567 (ต้องระบุ)")
 QUARTER = Field(None, ge=1, le=4, description="ไตรมาส 1–4")
-DISTRICT = Field(None, max_length=4, description="รหัสเขต เช่น 1017")
-DISTRICT_CODE = Field(None, max_length=4, description="รหัสเขต เช่น 1017")
+DISTRICT = Field(None, max_length=8, description="รหัสเขต เช่น 1017")
+DISTRICT_CODE = Field(None, max_length=8, description="รหัสเขต เช่น 1017")
 CODE_TEXT = "รหัสเขต เช่น 1017"
 INDICATOR = Field(None, max_length=20, description="รหัสตัวชี้วัด เช่น 5.2")
 

@@ -216,7 +216,7 @@ def list_districts(request: HttpRequest, params: Query[DistrictFilter]) -> dict[
     openapi_extra=docs.example("get_district"),
 )
 def get_district(
-    request: HttpRequest, code: str = Path(..., max_length=4, description=docs.CODE_TEXT)
+    request: HttpRequest, code: str = Path(..., max_length=8, description=docs.CODE_TEXT)
 ) -> Any:
     found = selectors.districts(_caller(request).district_ids, code).first()
     if found is None:

@@ -41,7 +41,7 @@ class District(models.Model):
     """One of Bangkok's 50 district offices (สำนักงานเขต)."""
 
     code = models.CharField(
-        _("รหัสเขต"), max_length=4, unique=True, help_text=_("รหัสเขตตามทะเบียนราษฎร์ เช่น 1001")
+        _("รหัสเขต"), max_length=8, unique=True, help_text=_("รหัสเขตตามทะเบียนราษฎร์ เช่น 1001")
     )
     # Thai dictionary order (leading vowels ignored) via an ICU collation.
     name_th = models.CharField(_("ชื่อเขต"), max_length=100, unique=True, db_collation="thai")

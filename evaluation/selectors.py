@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -195,6 +196,15 @@ class Matrix:
     total: Completeness = field(default_factory=Completeness)
 
 
+def matrix_zone_required() -> str | None:
+    """The zone group the matrix opens on when none is asked for: none while every
+    agency fits one table (settings.MATRIX_MAX_ROWS; Bangkok's 50 do), else the first
+    group — at national scale a province's few hundred rows, not 790,000 cells."""
+    if District.objects.count() <= settings.MATRIX_MAX_ROWS:
+        return None
+    return ZoneGroup.objects.order_by("position", "pk").values_list("code", flat=True).first()
+
+
 def office_matrix(
     fiscal_year: FiscalYear,
     quarter: int,
@@ -218,6 +228,10 @@ def office_matrix(
     in_scope = Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
     if indicator_id is not None:
         in_scope = in_scope.filter(indicator_id=indicator_id)
+    if zone_code:
+        # Only the zone's cells: at national scale a province's matrix would otherwise
+        # read the country's 790,000 (demo/national.py).
+        in_scope = in_scope.filter(district__zone_group__code=zone_code)
     period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
     deadlines = period_deadlines(period)
 

@@ -43,6 +43,7 @@ from evaluation.selectors import (
     QueueFlag,
     indicator_summary,
     matrix_outline,
+    matrix_zone_required,
     next_in_queue,
     office_matrix,
     queue_choices,
@@ -81,10 +82,12 @@ def year_and_quarter(request: HtmxHttpRequest) -> tuple[FiscalYear, int]:
     return fiscal_year, quarter
 
 
-def _matrix_filters(request: HtmxHttpRequest) -> dict[str, Any]:
-    """The matrix's filters from the query (zone, indicator, status, sort)."""
+def _matrix_filters(request: HtmxHttpRequest, default_zone: str | None) -> dict[str, Any]:
+    """The matrix's filters from the query (zone, indicator, status, sort); no zone
+    asked for is every zone, unless there are too many agencies for one table
+    (``default_zone``: selectors.matrix_zone_required)."""
     return {
-        "zone_code": request.GET.get("zone") or None,
+        "zone_code": request.GET.get("zone") or default_zone,
         "indicator_id": _int(request.GET.get("indicator")),
         "status": request.GET.get("status") or None,
         "sort": request.GET.get("sort") or "name",
@@ -95,7 +98,7 @@ def matrix_for_request(request: HtmxHttpRequest) -> Matrix:
     """The matrix with the page's filters (year, quarter, zone, indicator, status,
     sort): the page and its export show the same rows."""
     fiscal_year, quarter = year_and_quarter(request)
-    return office_matrix(fiscal_year, quarter, **_matrix_filters(request))
+    return office_matrix(fiscal_year, quarter, **_matrix_filters(request, matrix_zone_required()))
 
 
 def _cached_matrix(
@@ -125,7 +128,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     """The matrix of districts × indicators for one quarter; its table comes from the
     matrix cache while nothing it shows has changed (evaluation/cache.py)."""
     fiscal_year, quarter = year_and_quarter(request)
-    filters = _matrix_filters(request)
+    default_zone = matrix_zone_required()
+    filters = _matrix_filters(request, default_zone)
     period = (
         ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
         .prefetch_related(
@@ -137,6 +141,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         .first()
     )
     parts, matrix = _cached_matrix(fiscal_year, quarter, filters)
+    shown = request.GET.copy()
+    shown["zone"] = filters["zone_code"] or ""
     template = "office/home.html"
     if request.htmx:
         template += "#matrix"
@@ -149,7 +155,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "indicator_options": safe_html(parts["indicator_options"]),
             "period": period,
             "last_publication": period.publication_events.all()[:1] if period else [],
-            "filters": request.GET,
+            "filters": shown,
+            "zone_required": default_zone is not None,
             "statuses": status_legend(),
             "queue_size": Report.objects.filter(status=Status.SUBMITTED).count(),
         },

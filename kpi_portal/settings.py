@@ -365,6 +365,9 @@ PRINT_FILES_KEEP_DAYS = env_int("PRINT_FILES_KEEP_DAYS", default=7)
 # printing.ahead), at most this many sheets queued per tick.
 PRINT_AHEAD_DELAY_SECONDS = env_int("PRINT_AHEAD_DELAY_SECONDS", default=60)
 PRINT_AHEAD_BATCH = env_int("PRINT_AHEAD_BATCH", default=200)
+# The most agencies the office matrix shows in one table: with more (the national
+# simulation's 7,900), it opens on one zone group (a province) and has no "all".
+MATRIX_MAX_ROWS = env_int("MATRIX_MAX_ROWS", default=500)
 
 # Notifications (the notifications app). Mail goes through Django's mailers:
 # SMTP in production; with DEBUG on and no EMAIL_HOST, the console (bin/run says so).

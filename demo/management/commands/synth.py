@@ -6,13 +6,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from demo.national import NATIONAL, PROVINCES, NationalScale, generate_national
 from demo.synthetic import BENCH_PASSWORD, FULL, SMALL, Scale, SynthError, generate
 
 
 class Command(BaseCommand):
     help = (
         "Load reproducible synthetic data at real scale (50 districts x 100 indicators x "
-        "4 quarters x 10 fiscal years) into a separate benchmark database."
+        "4 quarters x 10 fiscal years) into a separate benchmark database; with --national, "
+        "7,850 local administrations in 76 provinces plus Bangkok's 50 districts, 100 "
+        "indicators, one year (about 790,000 assignments and 3.2 million reports)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,12 +35,26 @@ class Command(BaseCommand):
             help="small = 2 years x 5 districts x 10 indicators (overrides the three above).",
         )
         parser.add_argument(
+            "--national",
+            action="store_true",
+            help="The national simulation, into a database of its own (e.g. kpi_national).",
+        )
+        parser.add_argument(
+            "--agencies",
+            type=int,
+            default=NATIONAL.local_administrations,
+            help="With --national: local administrations outside Bangkok (default 7,850).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Load even though the database holds the demo data.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["national"]:
+            self.national(options)
+            return
         if options["scale"] == "small":
             scale = SMALL
         elif options["scale"] == "full":
@@ -60,5 +77,25 @@ class Command(BaseCommand):
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(
             f"synth: seed {options['seed']} loaded {summary} "
+            f"in {time.monotonic() - started:.0f} s (password of every user: {BENCH_PASSWORD})"
+        )
+
+    def national(self, options: dict[str, Any]) -> None:
+        scale = NationalScale(options["agencies"], options["indicators"])
+        if scale.local_administrations < len(PROVINCES) or scale.indicators < 1:
+            raise CommandError(f"Need at least {len(PROVINCES)} agencies and 1 indicator.")
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to load synthetic users with a known password while DEBUG is off; "
+                "point DATABASE_URL at a benchmark database and pass --force."
+            )
+        started = time.monotonic()
+        try:
+            counts = generate_national(options["seed"], scale, log=self.stdout.write)
+        except SynthError as error:
+            raise CommandError(str(error)) from error
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        self.stdout.write(
+            f"synth --national: seed {options['seed']} loaded {summary} "
             f"in {time.monotonic() - started:.0f} s (password of every user: {BENCH_PASSWORD})"
         )

@@ -1,0 +1,23 @@
+"""Agency codes up to eight characters: the national simulation's local
+administrations have seven-digit codes (demo/national.py); Bangkok's stay four."""
+
+from django.db import migrations, models
+
+FIELD = {
+    "help_text": "รหัสเขตตามทะเบียนราษฎร์ เช่น 1001",
+    "max_length": 8,
+    "verbose_name": "รหัสเขต",
+}
+
+
+class Migration(migrations.Migration):
+    dependencies = [("districts", "0005_membership_language")]
+
+    operations = [
+        migrations.AlterField(
+            model_name="district", name="code", field=models.CharField(unique=True, **FIELD)
+        ),
+        migrations.AlterField(
+            model_name="districtevent", name="code", field=models.CharField(**FIELD)
+        ),
+    ]
