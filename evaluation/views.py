@@ -513,17 +513,20 @@ class RankingView:
 
     ranking: Ranking
     zone: str
+    zone_required: bool  # too many agencies for one list: no "every zone" choice
     overall: list[RankedDistrict]
     groups: list[tuple[ZoneGroup, list[RankedDistrict]]]
 
 
 def ranking_for_request(request: HtmxHttpRequest) -> RankingView:
     fiscal_year, quarter = year_and_quarter(request)
-    zone = request.GET.get("zone") or ""
-    ranking = district_ranking(fiscal_year, quarter)
+    required = matrix_zone_required()
+    zone = request.GET.get("zone") or required or ""
+    ranking = district_ranking(fiscal_year, quarter, zone_code=zone or None)
     return RankingView(
         ranking,
         zone,
+        required is not None,
         [e for e in ranking.ranked if not zone or e.district.zone_group.code == zone],
         [(g, members) for g, members in ranking.zone_groups if not zone or g.code == zone],
     )
@@ -536,7 +539,7 @@ def rankings(request: HtmxHttpRequest) -> HttpResponse:
     the districts whose weights for the year do not add up to 100."""
     fiscal_year = (ranked := ranking_for_request(request)).ranking.fiscal_year
     ranking, groups, overall, zone = ranked.ranking, ranked.groups, ranked.overall, ranked.zone
-    weights = [row for row in weight_totals(fiscal_year) if row[1] != 100 or row[3]]
+    weights = [row for row in weight_totals(fiscal_year, zone or None) if row[1] != 100 or row[3]]
     return render(
         request,
         "office/rankings.html",
@@ -546,7 +549,8 @@ def rankings(request: HtmxHttpRequest) -> HttpResponse:
             "overall": overall,
             "by_zone": request.GET.get("view") == "zones",
             "zone": zone,
-            "zone_groups": [g for g, _members in ranking.zone_groups],
+            "zone_groups": list(ZoneGroup.objects.order_by("position")),
+            "zone_required": ranked.zone_required,
             "weights": weights,
             "years": fiscal_years(),
             "year_quarter": YEAR_QUARTER,

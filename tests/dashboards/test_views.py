@@ -221,4 +221,6 @@ def test_page_queries_stay_the_same_as_districts_and_indicators_grow(
     _grow(world, 8)
     after = count()
     assert after == before
-    assert before[0] <= 20 and before[1] <= 16, before
+    # The city page: one read more since the rankings' sums are kept for the quarter's
+    # version (evaluation.scorecard._ranking_sums).
+    assert before[0] <= 21 and before[1] <= 16, before

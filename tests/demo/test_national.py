@@ -124,6 +124,10 @@ def test_the_matrix_opens_on_one_zone_when_agencies_are_too_many(settings: Setti
     assert "ดุสิต" in text and "องค์การบริหารส่วนจังหวัด" not in text
     province = visible_text(office.get(url + "&zone=province-30"))
     assert "องค์การบริหารส่วนจังหวัดนครราชสีมา" in province and "ดุสิต" not in province
+    # The rankings too: one zone group at a time, each agency with its rank in the country.
+    ranked = visible_text(office.get("/office/rankings/?year=2569&quarter=4&zone=province-30"))
+    assert "องค์การบริหารส่วนจังหวัดนครราชสีมา" in ranked and "ดุสิต" not in ranked
+    assert "ทุกกลุ่มเขต" not in ranked
 
 
 def _grow(code: str, more: int) -> None:

@@ -233,6 +233,41 @@ def test_rankings_count_only_published_quarters_and_ties_share_a_rank(
 
 
 @pytest.mark.django_db
+def test_the_kept_sums_of_a_ranking_follow_every_change_at_once(
+    two_districts: dict[str, Any], personas: Personas, settings: Settings
+) -> None:
+    """The rankings' sums are kept for the quarter's version: a score, a weight and a
+    district's zone group each change the next ranking, with no wait."""
+    settings.SCORECARD_UNREPORTED = "zero"
+    year = two_districts["year"]
+    indicator_services.period_publish(period=two_districts["period"], actor=personas.evaluator)
+
+    def numbered() -> dict[str, tuple[int | None, Decimal | None]]:
+        return {e.district.code: (e.rank, e.score.score) for e in district_ranking(year, 4).ranked}
+
+    assert numbered() == {HUAI_KHWANG: (1, Decimal("3.0350")), PHRA_NAKHON: (1, Decimal("3.0350"))}
+    report = (
+        Report.objects.filter(assignment__district__code=PHRA_NAKHON, quarter=4, score__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    assert report is not None
+    Report.objects.filter(pk=report.pk).update(score=0)
+    after_score = numbered()
+    assert after_score[HUAI_KHWANG][0] == 1 and after_score[PHRA_NAKHON][0] == 2
+    Assignment.objects.filter(pk=report.assignment_id).update(weight=0)
+    after_weight = numbered()[PHRA_NAKHON][1]
+    assert after_weight is not None and after_weight != after_score[PHRA_NAKHON][1]
+    # Listed by zone group: only its districts, each with its rank among all.
+    zone = District.objects.get(code=PHRA_NAKHON).zone_group
+    in_zone = district_ranking(year, 4, zone_code=zone.code)
+    assert {e.district.code for e in in_zone.ranked} == {PHRA_NAKHON} | (
+        {HUAI_KHWANG} if District.objects.get(code=HUAI_KHWANG).zone_group == zone else set()
+    )
+    assert [g for g, _members in in_zone.zone_groups] == [zone]
+
+
+@pytest.mark.django_db
 def test_the_district_sees_its_scorecard_only_once_published(
     worked_example: dict[str, Any], personas: Personas, settings: Settings
 ) -> None:
