@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -510,7 +511,7 @@ def _ranking_sums(
                 * FIVE
                 / Coalesce("quarter_report__full_score", "indicator__full_score")
             )
-            aggregated = (
+            aggregated: Any = (
                 rows.annotate(
                     quarter_report=FilteredRelation(
                         "reports", condition=Q(reports__quarter=quarter)
