@@ -451,6 +451,7 @@ class NationalGenerator(Generator):
                         suggested if sent else None,
                         evaluated if done_by_office else None,
                         rng.choice(self.evaluator_ids) if done_by_office else None,
+                        year,  # what the trigger the load runs without would have set
                     )
 
         self.counts["reports"] = _copy(
@@ -473,6 +474,7 @@ class NationalGenerator(Generator):
                 "self_score",
                 "evaluated_at",
                 "evaluated_by_id",
+                "fiscal_year_number",
             ],
             rows(),
         )

@@ -58,7 +58,7 @@ def status_legend() -> list[tuple[str, str]]:
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    exclude=["version", "updated_at", "created_at"],
+    exclude=["version", "updated_at", "created_at", "fiscal_year_number"],
 )
 class Report(models.Model):
     """One assignment in one quarter: the district's figures and the office's evaluation."""
@@ -112,6 +112,12 @@ class Report(models.Model):
     score_reason = models.TextField(_("เหตุผลที่ให้คะแนนต่างจากที่ระบบเสนอ"), blank=True)
     evaluator_comment = models.TextField(_("ความเห็นผู้ประเมิน"), blank=True)
     evaluated_at = models.DateTimeField(_("ประเมินเมื่อ"), null=True, blank=True)
+    # The fiscal year (พ.ศ.) of the report's indicator, a copy kept by database
+    # triggers (reports/migrations/0010_report_fiscal_year_number.py) whatever
+    # writes the row: the review queue is ordered and counted by it from one
+    # index, not through three joins (95,000 waiting reports at national scale
+    # took 600 ms to sort). Never set it from Python; a new instance holds None.
+    fiscal_year_number = models.PositiveSmallIntegerField(null=True, editable=False)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -153,6 +159,16 @@ class Report(models.Model):
         indexes = [
             # The evaluator's review queue: submitted reports, oldest first.
             models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
+            # Its order: newest fiscal year first, then oldest submission first.
+            models.Index(
+                fields=["status", "-fiscal_year_number", "submitted_at", "id"],
+                name="report_queue_order",
+            ),
+            # The same for one quarter (its reports come last in the order above).
+            models.Index(
+                fields=["status", "quarter", "-fiscal_year_number", "submitted_at", "id"],
+                name="report_queue_quarter_order",
+            ),
         ]
 
     def __str__(self) -> str:
