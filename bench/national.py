@@ -71,6 +71,7 @@ def national_pages(evaluator: Any) -> list[Any]:
         ),
         Page("review queue, first page", "/office/queue/", evaluator),
         Page(f"review queue {year} q4", f"/office/queue/?year={year}&quarter=4", evaluator),
+        Page(f"review queue {name}", f"/office/queue/?zone={largest.code}", evaluator),
         Page(
             "search a common word (office)",
             "/search/?" + urlencode({"q": "ดำเนินการ"}),
@@ -95,7 +96,15 @@ def national_pages(evaluator: Any) -> list[Any]:
             evaluator,
             runs=10,
         ),
-        Page("export queue (CSV)", "/exchange/export/queue.csv", evaluator, runs=10),
+        Page(
+            f"export queue {name} (CSV)",
+            f"/exchange/export/queue.csv?zone={largest.code}",
+            evaluator,
+            runs=10,
+        ),
+        Page(
+            "export queue, the whole country (CSV)", "/exchange/export/queue.csv", evaluator, runs=5
+        ),
     ]
 
 
