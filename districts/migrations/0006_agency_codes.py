@@ -3,11 +3,7 @@ administrations have seven-digit codes (demo/national.py); Bangkok's stay four."
 
 from django.db import migrations, models
 
-FIELD = {
-    "help_text": "รหัสเขตตามทะเบียนราษฎร์ เช่น 1001",
-    "max_length": 8,
-    "verbose_name": "รหัสเขต",
-}
+HELP = "รหัสเขตตามทะเบียนราษฎร์ เช่น 1001"
 
 
 class Migration(migrations.Migration):
@@ -15,9 +11,15 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
-            model_name="district", name="code", field=models.CharField(unique=True, **FIELD)
+            model_name="district",
+            name="code",
+            field=models.CharField(
+                help_text=HELP, max_length=8, unique=True, verbose_name="รหัสเขต"
+            ),
         ),
         migrations.AlterField(
-            model_name="districtevent", name="code", field=models.CharField(**FIELD)
+            model_name="districtevent",
+            name="code",
+            field=models.CharField(help_text=HELP, max_length=8, verbose_name="รหัสเขต"),
         ),
     ]
