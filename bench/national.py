@@ -125,7 +125,7 @@ def main() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from pages import measure
+    from pages import measure, table
 
     from districts.models import District
     from reports.models import Report
@@ -135,24 +135,12 @@ def main() -> None:
     pages = national_pages(evaluator)
     client = Client()
     results = [measure(client, page, args.runs, args.warmups) for page in pages]
-    baseline = results[0].stats.median
-    lines = [
+    heading = (
         f"database {_common.database_name()}: {District.objects.count():,} agencies, "
         f"{Report.objects.count():,} reports; N={args.runs} after {args.warmups} warm-ups, "
-        f"DEBUG={settings.DEBUG}; times in ms; ratio = median / median of /bench/ok/",
-        "",
-        "| page | URL | median | p95 | min–max | ratio | queries | bytes | p95 ≤ 200 ms |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in results:
-        s = r.stats
-        goal = "yes" if s.p95 <= 200 else "**no**"
-        name = r.page.name + (f" (N={r.page.runs})" if r.page.runs else "")
-        lines.append(
-            f"| {name} | `{r.page.url}` | {s.median:.2f} | {s.p95:.2f} | "
-            f"{s.minimum:.2f}–{s.maximum:.2f} | {s.median / baseline:.1f}× | {r.queries} | "
-            f"{r.size:,} | {goal} |"
-        )
+        f"DEBUG={settings.DEBUG}; times in ms; ratio = median / median of /bench/ok/"
+    )
+    lines = table(heading, results, goal_ms=200)
     lines += ["", f"before: {load_before}", f"after: {_common.machine_load()}"]
     _common.publish(lines, args.markdown)
 

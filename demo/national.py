@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -480,8 +481,6 @@ class NationalGenerator(Generator):
         )
 
     def run(self) -> Counter[str]:
-        import time
-
         year = current_fiscal_year(self.today) - 1
         with transaction.atomic(), _triggers_off():
             started = time.monotonic()

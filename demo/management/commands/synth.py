@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +55,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["national"]:
-            self.national(options)
+            national = NationalScale(options["agencies"], options["indicators"])
+            if national.local_administrations < len(PROVINCES) or national.indicators < 1:
+                raise CommandError(f"Need at least {len(PROVINCES)} agencies and 1 indicator.")
+            self.load(
+                "synth --national",
+                options,
+                lambda: generate_national(options["seed"], national, log=self.stdout.write),
+            )
             return
         if options["scale"] == "small":
             scale = SMALL
@@ -63,6 +72,14 @@ class Command(BaseCommand):
             scale = Scale(options["years"], options["districts"], options["indicators"])
         if not (1 <= scale.districts <= 50 and scale.years >= 1 and scale.indicators >= 1):
             raise CommandError("Need 1-50 districts, at least 1 year and at least 1 indicator.")
+        self.load(
+            "synth",
+            options,
+            lambda: generate(options["seed"], scale, force=options["force"], log=self.stdout.write),
+        )
+
+    def load(self, command: str, options: dict[str, Any], run: Callable[[], Counter[str]]) -> None:
+        """Run a generator and say what it loaded, in how long."""
         if not settings.DEBUG and not options["force"]:
             # Like `demo`: it creates users with a published password.
             raise CommandError(
@@ -71,31 +88,11 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         try:
-            counts = generate(options["seed"], scale, force=options["force"], log=self.stdout.write)
+            counts = run()
         except SynthError as error:
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(
-            f"synth: seed {options['seed']} loaded {summary} "
-            f"in {time.monotonic() - started:.0f} s (password of every user: {BENCH_PASSWORD})"
-        )
-
-    def national(self, options: dict[str, Any]) -> None:
-        scale = NationalScale(options["agencies"], options["indicators"])
-        if scale.local_administrations < len(PROVINCES) or scale.indicators < 1:
-            raise CommandError(f"Need at least {len(PROVINCES)} agencies and 1 indicator.")
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "Refusing to load synthetic users with a known password while DEBUG is off; "
-                "point DATABASE_URL at a benchmark database and pass --force."
-            )
-        started = time.monotonic()
-        try:
-            counts = generate_national(options["seed"], scale, log=self.stdout.write)
-        except SynthError as error:
-            raise CommandError(str(error)) from error
-        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-        self.stdout.write(
-            f"synth --national: seed {options['seed']} loaded {summary} "
+            f"{command}: seed {options['seed']} loaded {summary} "
             f"in {time.monotonic() - started:.0f} s (password of every user: {BENCH_PASSWORD})"
         )
