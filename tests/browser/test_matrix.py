@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
+from pytest_django import Settings
 
-from districts.models import District
+from districts.models import District, ZoneGroup
 from indicators.fiscal import current_fiscal_year
 from indicators.models import Assignment, FiscalYear, Indicator, ReportingPeriod
 from reports.models import Report, Status
@@ -202,4 +203,37 @@ def test_matrix_passes_axe_and_scrolls_only_inside_its_frame(
         evaluator.assert_no_sideways_scroll(f"the matrix sorted by {sort}")
     wrap = evaluator.page.locator(".matrix-wrap")
     assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # it scrolls in its frame
+    assert evaluator.console_errors == []
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_too_many_agencies_open_the_matrix_and_rankings_on_one_zone(
+    open_browser: OpenBrowser, quarter: FiscalYear, phone: bool, settings: Settings
+) -> None:
+    """As at national scale (demo/national.py), with the limit lowered below Bangkok's
+    50: one zone group at a time, saying why, and no "every zone" choice."""
+    settings.MATRIX_MAX_ROWS = 10
+    evaluator = open_browser(phone=phone)
+    evaluator.log_in("evaluator")
+    first = ZoneGroup.objects.order_by("position").first()
+    assert first is not None
+    in_zone = set(District.objects.filter(zone_group=first).values_list("name_th", flat=True))
+    for url, what in (
+        (f"/office/?year={quarter.year}&quarter=1", "the matrix of one zone"),
+        (f"/office/rankings/?year={quarter.year}&quarter=1", "the rankings of one zone"),
+    ):
+        evaluator.goto(url)
+        page = evaluator.page
+        zone = page.locator("select[name=zone]")
+        assert zone.input_value() == first.code
+        assert "ทุกกลุ่มเขต" not in zone.inner_text()
+        shown = {
+            name.strip() for name in page.locator("tbody a[href^='/districts/']").all_inner_texts()
+        }
+        assert shown and shown <= in_zone, what
+        evaluator.screenshot(f"{what.replace(' ', '-')}-{'phone' if phone else 'desktop'}")
+        evaluator.assert_accessible(what)
+        evaluator.assert_no_sideways_scroll(what)
+    evaluator.goto(f"/office/?year={quarter.year}&quarter=1")
+    assert "หน่วยงานมีมากเกินกว่าจะแสดงในตารางเดียว" in evaluator.page.inner_text("#matrix")
     assert evaluator.console_errors == []
